@@ -1,0 +1,120 @@
+"""Keras callbacks for GAN training: budgets, checkpoints, NaN guard, samples.
+
+They plug into ``model.fit(..., callbacks=[...])`` next to Keras's own
+(``CSVLogger``, ``TensorBoard``, ...).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from pathlib import Path
+
+import keras
+import numpy as np
+
+
+class TrainingBudget(keras.callbacks.Callback):
+    """Stop after ``max_steps`` generator steps or ``max_minutes`` of training.
+
+    Steps are read from the optimizer's iteration counter, so the budget holds
+    across resumed runs.
+    """
+
+    def __init__(self, max_steps: int | None = None, max_minutes: float | None = None):
+        super().__init__()
+        self.max_steps, self.max_minutes = max_steps, max_minutes
+        self.stopped_by: str | None = None
+
+    def on_train_begin(self, logs=None):
+        self.start = time.monotonic()
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.max_steps is not None and generator_steps(self.model) >= self.max_steps:
+            self.stopped_by, self.model.stop_training = "steps", True
+        elif self.max_minutes is not None and time.monotonic() - self.start > 60 * self.max_minutes:
+            self.stopped_by, self.model.stop_training = "time", True
+
+
+class NaNGuard(keras.callbacks.Callback):
+    """Stop as soon as a reported loss is NaN or infinite.
+
+    ``tripped`` tells the caller (and :class:`Checkpoint`) that the weights are
+    no longer worth saving; :func:`tfvidgan.train.train` then raises a clear
+    error while the last good checkpoint stays on disk.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.tripped: str | None = None
+
+    def on_train_batch_end(self, batch, logs=None):
+        bad = {k: v for k, v in (logs or {}).items() if not math.isfinite(float(v))}
+        if bad:
+            self.tripped = f"{', '.join(sorted(bad))} became non-finite at step {generator_steps(self.model)}"
+            self.model.stop_training = True
+
+
+class Checkpoint(keras.callbacks.Callback):
+    """Save networks and optimizers every ``every_epochs`` epochs and at the end,
+    unless ``nan_guard`` saw the training diverge."""
+
+    def __init__(self, run_dir, every_epochs: int = 1, nan_guard: NaNGuard | None = None):
+        super().__init__()
+        self.run_dir, self.every, self.nan_guard = Path(run_dir), every_epochs, nan_guard
+
+    def _save(self):
+        from tfvidgan.checkpoint import save_checkpoint
+
+        if self.nan_guard is None or not self.nan_guard.tripped:
+            save_checkpoint(self.model, self.run_dir)
+
+    def on_epoch_end(self, epoch, logs=None):
+        if (epoch + 1) % self.every == 0:
+            self._save()
+
+    def on_train_end(self, logs=None):
+        self._save()
+
+
+class SampleMonitor(keras.callbacks.Callback):
+    """Write a grid of samples from fixed latents after every epoch.
+
+    Videos go to ``<out_dir>/epoch_XXXX.gif``, images to ``.png``; the same
+    latents each time, so the files show one set of samples improving.
+    """
+
+    def __init__(self, out_dir, num=16, seed=1234, fps=8):
+        super().__init__()
+        self.out_dir, self.num, self.seed, self.fps = Path(out_dir), num, seed, fps
+        self.paths: list[Path] = []
+
+    def on_train_begin(self, logs=None):
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        rng = np.random.default_rng(self.seed)
+        self.latents = rng.standard_normal((self.num, self.model.latent_dim)).astype("float32")
+        classes = getattr(self.model, "num_classes", None)
+        self.labels = None if classes is None else (np.arange(self.num) % classes).astype("int32")
+
+    def on_epoch_end(self, epoch, logs=None):
+        from tfvidgan import video_io
+
+        samples = keras.ops.convert_to_numpy(fixed_samples(self.model, self.latents, self.labels))
+        if samples.ndim == 5:
+            path = video_io.write_gif(self.out_dir / f"epoch_{epoch + 1:04d}.gif", video_io.video_grid(samples), fps=self.fps)
+        else:
+            path = video_io.save_png(self.out_dir / f"epoch_{epoch + 1:04d}.png", video_io.image_grid(samples))
+        self.paths.append(path)
+
+
+def fixed_samples(model, latents, labels=None):
+    """Generator (or VAE decoder) output for given latents, in inference mode."""
+    if hasattr(model, "decoder"):
+        return model.decoder(latents, training=False)
+    return model.generate(keras.ops.convert_to_tensor(latents), None if labels is None else keras.ops.convert_to_tensor(labels))
+
+
+def generator_steps(model) -> int:
+    """Training steps done so far: the generator optimizer's iteration count."""
+    optimizer = getattr(model, "g_optimizer", None) or model.optimizer
+    return int(keras.ops.convert_to_numpy(optimizer.iterations))

@@ -1,0 +1,105 @@
+"""Training configurations: one dataclass, and named presets per model family.
+
+Every family trains with the same knobs (they share one training step), so one
+:class:`TrainConfig` describes them all; a family differs only in its defaults.
+Presets:
+
+* ``tiny``: seconds on a CPU, for tests and smoke runs of notebooks;
+* ``demo``: minutes on a 2-core CPU with recognisable results;
+* ``full``: larger networks and longer training for a GPU or a patient CPU.
+
+>>> cfg = get_config("vgan", "demo", steps=200)
+>>> cfg.image_size, cfg.num_frames
+(32, 16)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass
+
+# family name -> (kind of data, default dataset, is it class-conditional?)
+FAMILIES = {
+    "gaussian": ("vector", "gaussian1d", False),
+    "dcgan": ("image", "digits", False),
+    "cgan": ("image", "digits", True),
+    "vae": ("image", "digits", False),
+    "vgan": ("video", "moving_digits", False),
+}
+
+
+@dataclass
+class TrainConfig:
+    """Everything needed to rebuild and retrain a run (saved as ``config.json``)."""
+
+    model: str = "dcgan"
+    data: str = "digits"
+    image_size: int = 32
+    num_frames: int = 16
+    channels: int = 1
+    num_classes: int = 10
+    latent_dim: int = 100
+    base_filters: int = 32
+    two_stream: bool = False  # vgan: the paper's foreground/background generator
+    conditioning: str = "projection"  # cgan discriminator: "projection" or "concat"
+    num_examples: int = 4096  # size of the procedurally rendered training set
+    batch_size: int = 64
+    steps: int = 2000  # total generator steps
+    steps_per_epoch: int = 100
+    loss: str = "non_saturating"
+    d_lr: float = 2e-4
+    g_lr: float = 2e-4
+    beta_1: float = 0.5
+    beta_2: float = 0.999
+    d_steps: int = 1
+    gradient_penalty: float = 0.0
+    r1_gamma: float = 0.0
+    spectral_norm: bool = False
+    label_smoothing: float = 0.0
+    kl_beta: float = 1.0  # vae
+    precision: str = "auto"
+    seed: int = 0
+    max_minutes: float | None = None  # stop early (and save) after this much training time
+
+    def to_json(self) -> str:
+        return json.dumps(dataclasses.asdict(self), indent=2)
+
+    @classmethod
+    def from_dict(cls, values: dict) -> "TrainConfig":
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise ValueError(f"unknown config fields {unknown}; valid fields: {sorted(known)}")
+        return cls(**values)
+
+
+PRESETS: dict[str, dict[str, dict]] = {
+    "gaussian": {
+        "tiny": dict(latent_dim=4, batch_size=64, steps=20, steps_per_epoch=10, num_examples=512),
+        "demo": dict(latent_dim=4, batch_size=128, steps=3000, steps_per_epoch=500, num_examples=8192, d_lr=1e-3, g_lr=1e-3),
+        "full": dict(latent_dim=4, batch_size=256, steps=10000, steps_per_epoch=1000, num_examples=65536, d_lr=1e-3, g_lr=1e-3),
+    },
+    "dcgan": {
+        "tiny": dict(latent_dim=16, base_filters=8, batch_size=16, steps=4, steps_per_epoch=2, num_examples=64),
+        "demo": dict(latent_dim=64, base_filters=32, batch_size=64, steps=1500, steps_per_epoch=100, num_examples=8192),
+        "full": dict(latent_dim=100, base_filters=64, batch_size=128, steps=10000, steps_per_epoch=500, num_examples=60000),
+    },
+    "vgan": {
+        "tiny": dict(latent_dim=16, base_filters=4, num_frames=8, batch_size=4, steps=4, steps_per_epoch=2, num_examples=16),
+        "demo": dict(latent_dim=64, base_filters=32, batch_size=32, steps=1200, steps_per_epoch=50, num_examples=4096, max_minutes=9.0),
+        "full": dict(latent_dim=100, base_filters=64, image_size=64, batch_size=32, steps=20000, steps_per_epoch=500, num_examples=20000, two_stream=True),
+    },
+}
+PRESETS["cgan"] = PRESETS["dcgan"]
+PRESETS["vae"] = {name: {**p, "latent_dim": 16, "d_lr": 1e-3} for name, p in PRESETS["dcgan"].items()}
+
+
+def get_config(model: str, preset: str = "demo", **overrides) -> TrainConfig:
+    """The preset ``preset`` of family ``model``, with ``overrides`` applied."""
+    if model not in FAMILIES:
+        raise ValueError(f"unknown model {model!r}; choose one of {', '.join(FAMILIES)}")
+    if preset not in PRESETS[model]:
+        raise ValueError(f"unknown preset {preset!r}; choose one of {', '.join(PRESETS[model])}")
+    values = {"model": model, "data": FAMILIES[model][1], **PRESETS[model][preset], **overrides}
+    return TrainConfig.from_dict(values)

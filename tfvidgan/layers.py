@@ -1,0 +1,110 @@
+"""Building blocks shared by the model files.
+
+Kept deliberately small: a block is a few Keras layers in a row, so a learner can
+read a generator as a list of blocks. 2-D blocks serve images ``(B, H, W, C)``;
+3-D blocks serve videos ``(B, T, H, W, C)``.
+"""
+
+from __future__ import annotations
+
+import keras
+from keras import layers, ops
+
+
+def num_doublings(size: int, start: int = 4, name: str = "image_size") -> int:
+    """How many 2x upsamplings take ``start`` pixels to ``size``; ``size`` must be
+    ``start * 2**k`` with k >= 1 (8, 16, 32, 64, 128, ...)."""
+    k, s = 0, int(size)
+    while s > start and s % 2 == 0:
+        s //= 2
+        k += 1
+    if s != start or k < 1:
+        raise ValueError(f"{name}={size} is not possible: use {start} times a power of two, e.g. 32 or 64")
+    return k
+
+
+def maybe_spectral_norm(layer: layers.Layer, enabled: bool) -> layers.Layer:
+    """Wrap ``layer`` in :class:`keras.layers.SpectralNormalization` when enabled
+    (Miyato et al. 2018, https://arxiv.org/abs/1802.05957)."""
+    return layers.SpectralNormalization(layer) if enabled else layer
+
+
+def up_block(x, filters: int, strides, dims: int = 2):
+    """Transposed convolution -> batch norm -> ReLU (the DCGAN generator block).
+
+    ``dims=2`` uses ``Conv2DTranspose`` (images), ``dims=3`` ``Conv3DTranspose``
+    (videos; ``strides`` like ``(2, 2, 2)`` or ``(1, 2, 2)`` to upsample space only).
+    """
+    conv = layers.Conv2DTranspose if dims == 2 else layers.Conv3DTranspose
+    x = conv(filters, 4, strides=strides, padding="same", use_bias=False)(x)
+    x = layers.BatchNormalization()(x)
+    return layers.ReLU()(x)
+
+
+def down_block(x, filters: int, strides, dims: int = 2, spectral_norm: bool = False):
+    """Strided convolution -> LeakyReLU(0.2) (the DCGAN discriminator block).
+
+    No batch norm: it would couple the samples of a batch, which breaks the
+    per-sample gradient penalty of WGAN-GP (Gulrajani et al. 2017, Sec. 4).
+    """
+    conv = layers.Conv2D if dims == 2 else layers.Conv3D
+    x = maybe_spectral_norm(conv(filters, 4, strides=strides, padding="same"), spectral_norm)(x)
+    return layers.LeakyReLU(0.2)(x)
+
+
+def to_pixels(x, channels: int, dims: int = 2):
+    """Last generator layer: a convolution to ``channels`` and ``tanh`` into [-1, 1].
+
+    Kept in float32 under mixed precision so samples and losses stay accurate.
+    """
+    conv = layers.Conv2D if dims == 2 else layers.Conv3D
+    return conv(channels, 3, padding="same", activation="tanh", dtype="float32")(x)
+
+
+def logits_head(h, spectral_norm: bool = False):
+    """Flatten features and map them to one real-valued logit per sample (float32)."""
+    h = layers.Flatten()(h)
+    return maybe_spectral_norm(layers.Dense(1, dtype="float32"), spectral_norm)(h)
+
+
+@keras.saving.register_keras_serializable(package="tfvidgan")
+class ClassProjection(layers.Layer):
+    """Projection discriminator term <embed(y), h> (Miyato & Koyama 2018,
+    https://arxiv.org/abs/1802.05637).
+
+    Inputs ``[h, y]`` with features ``h`` of shape ``(B, D)`` and integer labels
+    ``y`` of shape ``(B,)``; output ``(B, 1)``, added to the unconditional logit.
+    """
+
+    def __init__(self, num_classes: int, **kwargs):
+        super().__init__(**kwargs)
+        self.num_classes = num_classes
+
+    def build(self, input_shape):
+        dim = input_shape[0][-1]
+        self.embedding = layers.Embedding(self.num_classes, dim)
+        self.embedding.build((None,))
+
+    def call(self, inputs):
+        h, y = inputs
+        e = self.embedding(ops.cast(ops.reshape(y, (-1,)), "int32"))
+        return ops.sum(ops.cast(e, h.dtype) * h, axis=-1, keepdims=True)
+
+    def get_config(self):
+        return {**super().get_config(), "num_classes": self.num_classes}
+
+
+@keras.saving.register_keras_serializable(package="tfvidgan")
+class Sampling(layers.Layer):
+    """Reparameterisation trick z = mu + exp(0.5 * log_var) * eps (Kingma &
+    Welling 2013, https://arxiv.org/abs/1312.6114). Inputs ``[mu, log_var]``,
+    each ``(B, latent_dim)``; noise from a :class:`keras.random.SeedGenerator`."""
+
+    def __init__(self, seed: int | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.seed_generator = keras.random.SeedGenerator(seed)
+
+    def call(self, inputs):
+        mu, log_var = inputs
+        eps = keras.random.normal(ops.shape(mu), dtype=mu.dtype, seed=self.seed_generator)
+        return mu + ops.exp(0.5 * log_var) * eps

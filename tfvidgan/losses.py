@@ -1,0 +1,156 @@
+"""GAN losses as generator/discriminator pairs, plus the gradient penalties.
+
+Every pair takes raw discriminator outputs ("logits", no sigmoid) and returns a
+scalar float32 loss to *minimise*:
+
+    <variant>_generator_loss(fake_logits)
+    <variant>_discriminator_loss(real_logits, fake_logits)
+
+=================  =========================================================
+variant            paper
+=================  =========================================================
+``minimax``        Goodfellow et al. 2014, https://arxiv.org/abs/1406.2661
+``non_saturating`` same paper, Sec. 3 (the generator maximises log D(G(z)))
+``wasserstein``    Arjovsky et al. 2017, https://arxiv.org/abs/1701.07875
+``hinge``          Lim & Ye 2017, https://arxiv.org/abs/1705.02894;
+                   Miyato et al. 2018 (SN-GAN), https://arxiv.org/abs/1802.05957
+``least_squares``  Mao et al. 2017 (LSGAN), https://arxiv.org/abs/1611.04076
+=================  =========================================================
+
+Penalties: :func:`gradient_penalty` (WGAN-GP, Gulrajani et al. 2017,
+https://arxiv.org/abs/1704.00028) and :func:`r1_penalty` (Mescheder et al. 2018,
+https://arxiv.org/abs/1801.04406). Both work on images ``(B, H, W, C)`` and
+videos ``(B, T, H, W, C)`` alike.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import tensorflow as tf
+
+
+def _f32(x):
+    return tf.cast(x, tf.float32)
+
+
+def _bce(logits, target):
+    """Mean sigmoid cross-entropy of ``logits`` against a constant target."""
+    logits = _f32(logits)
+    return tf.reduce_mean(
+        tf.nn.sigmoid_cross_entropy_with_logits(labels=tf.fill(tf.shape(logits), target), logits=logits)
+    )
+
+
+# --- minimax / non-saturating (the original GAN) -----------------------------
+
+def non_saturating_discriminator_loss(real_logits, fake_logits, label_smoothing=0.0):
+    """-log D(x) - log(1 - D(G(z))). ``label_smoothing`` lowers the real target
+    to ``1 - label_smoothing`` (one-sided smoothing, Salimans et al. 2016)."""
+    return _bce(real_logits, 1.0 - label_smoothing) + _bce(fake_logits, 0.0)
+
+
+def non_saturating_generator_loss(fake_logits):
+    """-log D(G(z)) = softplus(-logit): strong gradients while D wins."""
+    return _bce(fake_logits, 1.0)
+
+
+minimax_discriminator_loss = non_saturating_discriminator_loss
+
+
+def minimax_generator_loss(fake_logits):
+    """log(1 - D(G(z))) = -softplus(logit): the original game, which saturates
+    when the discriminator rejects fakes confidently (see notebook 13)."""
+    return -tf.reduce_mean(tf.nn.softplus(_f32(fake_logits)))
+
+
+# --- Wasserstein -----------------------------------------------------------
+
+def wasserstein_discriminator_loss(real_logits, fake_logits, label_smoothing=0.0):
+    """E[D(G(z))] - E[D(x)]: the critic estimates the Wasserstein-1 distance.
+    Needs a Lipschitz critic: add :func:`gradient_penalty` or spectral norm."""
+    del label_smoothing
+    return tf.reduce_mean(_f32(fake_logits)) - tf.reduce_mean(_f32(real_logits))
+
+
+def wasserstein_generator_loss(fake_logits):
+    """-E[D(G(z))]."""
+    return -tf.reduce_mean(_f32(fake_logits))
+
+
+# --- hinge -----------------------------------------------------------------
+
+def hinge_discriminator_loss(real_logits, fake_logits, label_smoothing=0.0):
+    """E[relu(1 - D(x))] + E[relu(1 + D(G(z)))]."""
+    del label_smoothing
+    return tf.reduce_mean(tf.nn.relu(1.0 - _f32(real_logits))) + tf.reduce_mean(
+        tf.nn.relu(1.0 + _f32(fake_logits))
+    )
+
+
+hinge_generator_loss = wasserstein_generator_loss
+
+
+# --- least squares ---------------------------------------------------------
+
+def least_squares_discriminator_loss(real_logits, fake_logits, label_smoothing=0.0):
+    """0.5 E[(D(x) - b)^2] + 0.5 E[D(G(z))^2] with b = 1 - label_smoothing."""
+    target = 1.0 - label_smoothing
+    return 0.5 * tf.reduce_mean(tf.square(_f32(real_logits) - target)) + 0.5 * tf.reduce_mean(
+        tf.square(_f32(fake_logits))
+    )
+
+
+def least_squares_generator_loss(fake_logits):
+    """0.5 E[(D(G(z)) - 1)^2]."""
+    return 0.5 * tf.reduce_mean(tf.square(_f32(fake_logits) - 1.0))
+
+
+LOSSES: dict[str, tuple[Callable, Callable]] = {
+    "non_saturating": (non_saturating_generator_loss, non_saturating_discriminator_loss),
+    "minimax": (minimax_generator_loss, minimax_discriminator_loss),
+    "wasserstein": (wasserstein_generator_loss, wasserstein_discriminator_loss),
+    "hinge": (hinge_generator_loss, hinge_discriminator_loss),
+    "least_squares": (least_squares_generator_loss, least_squares_discriminator_loss),
+}
+
+
+def get_loss(name: str) -> tuple[Callable, Callable]:
+    """Return ``(generator_loss, discriminator_loss)`` for a variant name."""
+    try:
+        return LOSSES[name]
+    except KeyError:
+        raise ValueError(f"unknown loss {name!r}; choose one of {', '.join(LOSSES)}") from None
+
+
+# --- penalties -------------------------------------------------------------
+
+def _squared_grad_norm(critic: Callable, x: tf.Tensor) -> tf.Tensor:
+    """||d critic(x) / dx||^2 per sample, summed over every non-batch axis."""
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        logits = _f32(critic(x))
+    grads = _f32(tape.gradient(logits, x))
+    return tf.reduce_sum(tf.square(grads), axis=tf.range(1, tf.rank(grads)))
+
+
+def gradient_penalty(critic: Callable, real, fake, alpha=None):
+    """WGAN-GP: E[(||grad critic(x_hat)||_2 - 1)^2], x_hat = a*real + (1-a)*fake.
+
+    ``alpha`` has one uniform weight per sample, shape ``(B, 1, 1, 1)`` for
+    images or ``(B, 1, 1, 1, 1)`` for videos; drawn here when not given.
+    Multiply the result by the penalty weight (10 in the paper).
+    """
+    real = _f32(real)
+    fake = _f32(fake)
+    if alpha is None:
+        shape = tf.concat([tf.shape(real)[:1], tf.ones([tf.rank(real) - 1], tf.int32)], 0)
+        alpha = tf.random.uniform(shape)
+    x_hat = alpha * real + (1.0 - alpha) * fake
+    norm = tf.sqrt(_squared_grad_norm(critic, x_hat) + 1e-12)
+    return tf.reduce_mean(tf.square(norm - 1.0))
+
+
+def r1_penalty(critic: Callable, real):
+    """R1: E[||grad D(x)||^2] on real data only. Multiply by gamma / 2."""
+    return tf.reduce_mean(_squared_grad_norm(critic, _f32(real)))

@@ -1,0 +1,65 @@
+"""DCGAN: convolutional generator and discriminator for images.
+
+Radford, Metz & Chintala 2015, "Unsupervised Representation Learning with Deep
+Convolutional Generative Adversarial Networks", https://arxiv.org/abs/1511.06434.
+The paper's recipe: strided (transposed) convolutions instead of pooling, batch
+norm in the generator, ReLU in the generator and LeakyReLU(0.2) in the
+discriminator, tanh output, Adam(2e-4, beta_1=0.5).
+
+Images are ``(B, H, W, C)`` float32 in [-1, 1], with ``H = W = image_size``
+(8, 16, 32, 64, ...).
+"""
+
+from __future__ import annotations
+
+import keras
+from keras import layers
+
+from tfvidgan.layers import down_block, logits_head, num_doublings, to_pixels, up_block
+from tfvidgan.models.base import GAN
+
+# ==== Generator ===============================================================
+
+
+def build_generator(latent_dim=100, image_size=32, channels=1, base_filters=32) -> keras.Model:
+    """z ``(B, latent_dim)`` -> image ``(B, image_size, image_size, channels)``.
+
+    Projects z to a 4x4 feature map, then doubles the size with each up block
+    while halving the filters: 4 -> 8 -> ... -> image_size.
+    """
+    k = num_doublings(image_size)
+    z = keras.Input((latent_dim,), name="z")
+    h = layers.Dense(4 * 4 * base_filters * 2 ** (k - 1), use_bias=False)(z)
+    h = layers.Reshape((4, 4, base_filters * 2 ** (k - 1)))(h)
+    h = layers.ReLU()(layers.BatchNormalization()(h))
+    for i in reversed(range(k)):
+        h = up_block(h, base_filters * 2 ** max(i - 1, 0), strides=2, dims=2)
+    return keras.Model(z, to_pixels(h, channels, dims=2), name="generator")
+
+
+# ==== Discriminator ===========================================================
+
+
+def build_discriminator(
+    image_size=32, channels=1, base_filters=32, spectral_norm=False, include_top=True
+) -> keras.Model:
+    """image ``(B, H, W, C)`` -> logit ``(B, 1)``.
+
+    Halves the size and doubles the filters with each down block down to 4x4.
+    ``include_top=False`` returns the flattened features ``(B, D)`` instead, for
+    heads added by other families (conditional, VAE encoder).
+    """
+    k = num_doublings(image_size)
+    x = keras.Input((image_size, image_size, channels), name="image")
+    h = x
+    for i in range(k):
+        h = down_block(h, base_filters * 2**i, strides=2, dims=2, spectral_norm=spectral_norm)
+    out = logits_head(h, spectral_norm) if include_top else layers.Flatten()(h)
+    return keras.Model(x, out, name="discriminator" if include_top else "features")
+
+
+# ==== Model ===================================================================
+
+
+class DCGAN(GAN):
+    """The shared :class:`~tfvidgan.models.base.GAN` step on DCGAN networks."""

@@ -1,0 +1,108 @@
+"""Convolutional variational autoencoder, the GAN's likelihood-based cousin.
+
+Kingma & Welling 2013, "Auto-Encoding Variational Bayes",
+https://arxiv.org/abs/1312.6114.
+
+The encoder is the DCGAN discriminator's feature extractor with two heads
+(``mu``, ``log_var``); the decoder *is* the DCGAN generator. Training maximises
+the evidence lower bound
+
+    ELBO = E_q[log p(x | z)] - KL(q(z | x) || N(0, I)),
+
+reported as ``elbo`` (per image, in nats), with its two parts as
+``reconstruction_loss`` (Gaussian log-likelihood up to a constant: half the
+summed squared error) and ``kl_loss``. Images ``(B, H, W, C)`` in [-1, 1].
+"""
+
+from __future__ import annotations
+
+import keras
+import tensorflow as tf
+from keras import layers, ops
+
+from tfvidgan.layers import Sampling
+from tfvidgan.models import dcgan
+
+# ==== Encoder =================================================================
+
+
+def build_encoder(latent_dim=16, image_size=32, channels=1, base_filters=32, seed=None) -> keras.Model:
+    """image ``(B, H, W, C)`` -> ``[mu, log_var, z]``, each ``(B, latent_dim)``."""
+    x = keras.Input((image_size, image_size, channels), name="image")
+    h = dcgan.build_discriminator(image_size, channels, base_filters, include_top=False)(x)
+    mu = layers.Dense(latent_dim, dtype="float32", name="mu")(h)
+    log_var = layers.Dense(latent_dim, dtype="float32", name="log_var")(h)
+    z = Sampling(seed=seed, dtype="float32", name="z")([mu, log_var])
+    return keras.Model(x, [mu, log_var, z], name="encoder")
+
+
+# ==== Decoder =================================================================
+
+
+def build_decoder(latent_dim=16, image_size=32, channels=1, base_filters=32) -> keras.Model:
+    """z ``(B, latent_dim)`` -> image ``(B, H, W, C)``: the DCGAN generator."""
+    decoder = dcgan.build_generator(latent_dim, image_size, channels, base_filters)
+    decoder.name = "decoder"
+    return decoder
+
+
+# ==== Model ===================================================================
+
+
+class VAE(keras.Model):
+    """Encoder + decoder trained on the negative ELBO with ``model.fit``.
+
+    ``beta`` weights the KL term (beta-VAE, Higgins et al. 2017); 1 is the plain VAE.
+    """
+
+    def __init__(self, encoder, decoder, latent_dim, beta=1.0, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.encoder, self.decoder = encoder, decoder
+        self.latent_dim, self.beta = latent_dim, float(beta)
+        self.seed_generator = keras.random.SeedGenerator(seed)
+        names = ("loss", "reconstruction_loss", "kl_loss", "elbo")
+        self.trackers = {name: keras.metrics.Mean(name=name) for name in names}
+
+    @property
+    def metrics(self):
+        return list(self.trackers.values())
+
+    def call(self, images, training=False):
+        _, _, z = self.encoder(images, training=training)
+        return self.decoder(z, training=training)
+
+    def compute_terms(self, images, training=False):
+        """Per-batch means of the reconstruction and KL terms (float32 scalars)."""
+        mu, log_var, z = self.encoder(images, training=training)
+        recon = ops.cast(self.decoder(z, training=training), "float32")
+        per_pixel = ops.square(ops.cast(images, "float32") - recon)
+        reconstruction = 0.5 * ops.mean(ops.sum(ops.reshape(per_pixel, (ops.shape(images)[0], -1)), axis=1))
+        kl = -0.5 * ops.mean(ops.sum(1.0 + log_var - ops.square(mu) - ops.exp(log_var), axis=1))
+        return reconstruction, kl
+
+    def train_step(self, data):
+        images = data[0] if isinstance(data, tuple) else data
+        # 1. Encode, sample z with the reparameterisation trick, decode.
+        with tf.GradientTape() as tape:
+            reconstruction, kl = self.compute_terms(images, training=True)
+            # 2. Negative ELBO (beta-weighted) is the loss to minimise.
+            loss = reconstruction + self.beta * kl
+            scaled = self.optimizer.scale_loss(loss)
+        # 3. One optimizer for both networks.
+        weights = self.encoder.trainable_weights + self.decoder.trainable_weights
+        self.optimizer.apply_gradients(zip(tape.gradient(scaled, weights), weights))
+        # 4. Report.
+        values = {"loss": loss, "reconstruction_loss": reconstruction, "kl_loss": kl, "elbo": -(reconstruction + kl)}
+        for name, value in values.items():
+            self.trackers[name].update_state(value)
+        return {name: tracker.result() for name, tracker in self.trackers.items()}
+
+    def sample(self, num, batch_size=64):
+        """Decode ``num`` draws z ~ N(0, I); NumPy ``(num, H, W, C)`` in [-1, 1]."""
+        import numpy as np
+
+        out = []
+        for start in range(0, num, batch_size):
+            z = keras.random.normal((min(batch_size, num - start), self.latent_dim), seed=self.seed_generator)
+            out.append(ops.convert_to_numpy(self.decoder(z, training=False)))
+        return np.concatenate(out).astype("float32")

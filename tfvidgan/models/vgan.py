@@ -1,0 +1,102 @@
+"""VGAN: the first video GAN, built from 3-D convolutions.
+
+Vondrick, Pirsiavash & Torralba 2016, "Generating Videos with Scene Dynamics",
+https://arxiv.org/abs/1609.02612.
+
+Read this file next to :mod:`tfvidgan.models.dcgan`: it is the same design with
+``Conv2D -> Conv3D``. A 3-D convolution slides over time as well as space, so
+one network produces all frames at once and the discriminator judges motion
+and appearance together.
+
+The paper's generator has two streams: a 3-D stream for the moving foreground
+``f`` with a mask ``m`` in [0, 1], and a 2-D stream for a static background
+``b``; the video is ``m * f + (1 - m) * b``. ``two_stream=False`` keeps only
+the 3-D stream (simpler, and enough for clips on a black background).
+
+Videos are ``(B, T, H, W, C)`` float32 in [-1, 1]; ``H = W = image_size``
+(16, 32, 64, ...), any ``T >= 2``.
+"""
+
+from __future__ import annotations
+
+import keras
+from keras import layers
+
+from tfvidgan.layers import down_block, logits_head, num_doublings, to_pixels, up_block
+from tfvidgan.models.base import GAN
+
+
+def _time_plan(num_frames: int, k: int) -> tuple[int, int]:
+    """Split ``num_frames`` into (start length t0, number of time doublings m <= k)."""
+    if int(num_frames) < 2:
+        raise ValueError(f"num_frames={num_frames} is not possible: a video needs at least 2 frames")
+    t0, m = int(num_frames), 0
+    while t0 % 2 == 0 and m < k:
+        t0 //= 2
+        m += 1
+    return t0, m
+
+
+# ==== Generator ===============================================================
+
+
+def build_generator(latent_dim=100, num_frames=16, image_size=32, channels=1, base_filters=32, two_stream=False):
+    """z ``(B, latent_dim)`` -> video ``(B, num_frames, image_size, image_size, channels)``.
+
+    Projects z to a ``(t0, 4, 4)`` volume, then each up block doubles space and,
+    while frames are still missing, time: strides ``(2, 2, 2)`` then ``(1, 2, 2)``.
+    """
+    k = num_doublings(image_size)
+    t0, m = _time_plan(num_frames, k)
+    top = base_filters * 2 ** (k - 1)
+    z = keras.Input((latent_dim,), name="z")
+    h = layers.Dense(t0 * 4 * 4 * top, use_bias=False)(z)
+    h = layers.Reshape((t0, 4, 4, top))(h)
+    h = layers.ReLU()(layers.BatchNormalization()(h))
+    for i in reversed(range(k)):
+        time_stride = 2 if i >= k - m else 1
+        h = up_block(h, base_filters * 2 ** max(i - 1, 0), strides=(time_stride, 2, 2), dims=3)
+    if not two_stream:
+        return keras.Model(z, to_pixels(h, channels, dims=3), name="generator")
+
+    foreground = to_pixels(h, channels, dims=3)
+    mask = layers.Conv3D(1, 3, padding="same", activation="sigmoid", dtype="float32")(h)
+    b = layers.Dense(4 * 4 * top, use_bias=False)(z)
+    b = layers.Reshape((4, 4, top))(b)
+    b = layers.ReLU()(layers.BatchNormalization()(b))
+    for i in reversed(range(k)):
+        b = up_block(b, base_filters * 2 ** max(i - 1, 0), strides=2, dims=2)
+    background = layers.Reshape((1, image_size, image_size, channels))(to_pixels(b, channels, dims=2))
+    video = layers.Lambda(lambda t: t[0] * t[1] + (1.0 - t[0]) * t[2], dtype="float32", name="composite")(
+        [mask, foreground, background]
+    )
+    return keras.Model(z, video, name="generator")
+
+
+# ==== Discriminator ===========================================================
+
+
+def build_discriminator(
+    num_frames=16, image_size=32, channels=1, base_filters=32, spectral_norm=False, include_top=True
+):
+    """video ``(B, T, H, W, C)`` -> logit ``(B, 1)`` (or features with ``include_top=False``).
+
+    Each down block halves space and, while more than one frame is left, time.
+    """
+    k = num_doublings(image_size)
+    x = keras.Input((num_frames, image_size, image_size, channels), name="video")
+    h, t = x, int(num_frames)
+    for i in range(k):
+        time_stride = 2 if t > 1 else 1
+        t = -(-t // time_stride)
+        h = down_block(h, base_filters * 2**i, strides=(time_stride, 2, 2), dims=3, spectral_norm=spectral_norm)
+    out = logits_head(h, spectral_norm) if include_top else layers.Flatten()(h)
+    return keras.Model(x, out, name="discriminator" if include_top else "features")
+
+
+# ==== Model ===================================================================
+
+
+class VGAN(GAN):
+    """The shared :class:`~tfvidgan.models.base.GAN` step on 3-D networks:
+    nothing in the loop changes from images to videos."""
