@@ -21,7 +21,7 @@ def _add_config_flags(parser: argparse.ArgumentParser) -> None:
     from tfvidgan.config import TrainConfig
 
     for field in dataclasses.fields(TrainConfig):
-        if field.name in ("model",):
+        if field.name == "model":
             continue
         flag = "--" + field.name.replace("_", "-")
         if field.type in ("bool", bool):
@@ -44,10 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     train = sub.add_parser("train", help="train a model family on a dataset; resumes from --out")
     train.add_argument("--model", required=True, help=f"one of {', '.join(FAMILIES)}")
-    train.add_argument("--data", default=None, help="dataset name (default: the family's own)")
     train.add_argument("--preset", default="demo", help=f"one of {', '.join(PRESETS['dcgan'])} (default demo)")
     train.add_argument("--out", required=True, help="run folder; an existing run there is resumed")
-    _add_config_flags(train)
+    _add_config_flags(train)  # includes --data (default: the family's own dataset)
 
     sample = sub.add_parser("sample", help="draw samples from a trained run")
     sample.add_argument("--run", required=True, help="run folder written by `tfvidgan train`")

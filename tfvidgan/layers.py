@@ -52,13 +52,13 @@ def down_block(x, filters: int, strides, dims: int = 2, spectral_norm: bool = Fa
     return layers.LeakyReLU(0.2)(x)
 
 
-def to_pixels(x, channels: int, dims: int = 2):
-    """Last generator layer: a convolution to ``channels`` and ``tanh`` into [-1, 1].
-
-    Kept in float32 under mixed precision so samples and losses stay accurate.
+def to_pixels(x, channels: int, strides=2, dims: int = 2):
+    """Last generator layer: a transposed convolution to ``channels`` with
+    ``tanh`` into [-1, 1] (upsampling by ``strides``, like the DCGAN paper's
+    last layer). Kept in float32 under mixed precision so samples stay accurate.
     """
-    conv = layers.Conv2D if dims == 2 else layers.Conv3D
-    return conv(channels, 3, padding="same", activation="tanh", dtype="float32")(x)
+    conv = layers.Conv2DTranspose if dims == 2 else layers.Conv3DTranspose
+    return conv(channels, 4, strides=strides, padding="same", activation="tanh", dtype="float32")(x)
 
 
 def logits_head(h, spectral_norm: bool = False):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import json
+import sys
 import time
 from pathlib import Path
 
@@ -116,9 +117,11 @@ def load_config(run_dir) -> TrainConfig:
         raise ValueError(f"{path} is not a tfvidgan config ({err})") from None
 
 
-def train(cfg: TrainConfig, out_dir, extra_callbacks=(), verbose="auto", write_outputs=True):
+def train(cfg: TrainConfig, out_dir, extra_callbacks=(), verbose=None, write_outputs=True):
     """Train ``cfg`` into ``out_dir``, resuming when it already holds this run.
 
+    ``verbose`` is Keras's: 1 = progress bar (default in a terminal or notebook),
+    2 = one line per epoch (default when output goes to a file).
     Returns the trained model. Raises :class:`TrainingDiverged` if a loss
     becomes NaN/Inf (the last good checkpoint stays in ``out_dir``).
     """
@@ -147,7 +150,9 @@ def train(cfg: TrainConfig, out_dir, extra_callbacks=(), verbose="auto", write_o
         first_epoch = step // cfg.steps_per_epoch
         epochs = first_epoch + -(-(cfg.steps - step) // cfg.steps_per_epoch)
         start = time.monotonic()
-        model.fit(make_dataset(cfg), epochs=epochs, initial_epoch=first_epoch,
+        if verbose is None:
+            verbose = 1 if sys.stdout.isatty() or "ipykernel" in sys.modules else 2
+        model.fit(make_dataset(cfg), epochs=epochs, initial_epoch=first_epoch, shuffle=False,
                   steps_per_epoch=cfg.steps_per_epoch, callbacks=callbacks, verbose=verbose)
         if guard.tripped:
             raise TrainingDiverged(
@@ -192,7 +197,8 @@ def read_history(path) -> dict[str, np.ndarray]:
     """``history.csv`` as column name -> float array."""
     with open(path, newline="") as f:
         rows = list(csv.DictReader(f))
-    return {k: np.array([float(r[k]) for r in rows]) for k in (rows[0] if rows else {})}
+    columns = [k for k in (rows[0] if rows else {}) if rows[0][k] != "NA"]  # CSVLogger adds empty val_* columns
+    return {k: np.array([float(r[k]) for r in rows]) for k in columns}
 
 
 def plot_history(csv_path, png_path) -> Path:

@@ -25,16 +25,17 @@ def build_generator(latent_dim=100, image_size=32, channels=1, base_filters=32) 
     """z ``(B, latent_dim)`` -> image ``(B, image_size, image_size, channels)``.
 
     Projects z to a 4x4 feature map, then doubles the size with each up block
-    while halving the filters: 4 -> 8 -> ... -> image_size.
+    while halving the filters: 4 -> 8 -> ... -> image_size; the last doubling
+    goes straight to pixels.
     """
     k = num_doublings(image_size)
     z = keras.Input((latent_dim,), name="z")
     h = layers.Dense(4 * 4 * base_filters * 2 ** (k - 1), use_bias=False)(z)
     h = layers.Reshape((4, 4, base_filters * 2 ** (k - 1)))(h)
     h = layers.ReLU()(layers.BatchNormalization()(h))
-    for i in reversed(range(k)):
-        h = up_block(h, base_filters * 2 ** max(i - 1, 0), strides=2, dims=2)
-    return keras.Model(z, to_pixels(h, channels, dims=2), name="generator")
+    for i in reversed(range(1, k)):
+        h = up_block(h, base_filters * 2 ** (i - 1), strides=2, dims=2)
+    return keras.Model(z, to_pixels(h, channels, strides=2, dims=2), name="generator")
 
 
 # ==== Discriminator ===========================================================

@@ -45,6 +45,7 @@ def build_generator(latent_dim=100, num_frames=16, image_size=32, channels=1, ba
 
     Projects z to a ``(t0, 4, 4)`` volume, then each up block doubles space and,
     while frames are still missing, time: strides ``(2, 2, 2)`` then ``(1, 2, 2)``.
+    The last doubling goes straight to pixels, as in DCGAN.
     """
     k = num_doublings(image_size)
     t0, m = _time_plan(num_frames, k)
@@ -53,19 +54,19 @@ def build_generator(latent_dim=100, num_frames=16, image_size=32, channels=1, ba
     h = layers.Dense(t0 * 4 * 4 * top, use_bias=False)(z)
     h = layers.Reshape((t0, 4, 4, top))(h)
     h = layers.ReLU()(layers.BatchNormalization()(h))
-    for i in reversed(range(k)):
-        time_stride = 2 if i >= k - m else 1
-        h = up_block(h, base_filters * 2 ** max(i - 1, 0), strides=(time_stride, 2, 2), dims=3)
+    strides = [(2 if i < m else 1, 2, 2) for i in range(k)]  # double time first
+    for i in range(k - 1):
+        h = up_block(h, base_filters * 2 ** (k - 2 - i), strides=strides[i], dims=3)
+    foreground = to_pixels(h, channels, strides=strides[-1], dims=3)
     if not two_stream:
-        return keras.Model(z, to_pixels(h, channels, dims=3), name="generator")
+        return keras.Model(z, foreground, name="generator")
 
-    foreground = to_pixels(h, channels, dims=3)
-    mask = layers.Conv3D(1, 3, padding="same", activation="sigmoid", dtype="float32")(h)
+    mask = layers.Conv3DTranspose(1, 4, strides=strides[-1], padding="same", activation="sigmoid", dtype="float32")(h)
     b = layers.Dense(4 * 4 * top, use_bias=False)(z)
     b = layers.Reshape((4, 4, top))(b)
     b = layers.ReLU()(layers.BatchNormalization()(b))
-    for i in reversed(range(k)):
-        b = up_block(b, base_filters * 2 ** max(i - 1, 0), strides=2, dims=2)
+    for i in range(k - 1):
+        b = up_block(b, base_filters * 2 ** (k - 2 - i), strides=2, dims=2)
     background = layers.Reshape((1, image_size, image_size, channels))(to_pixels(b, channels, dims=2))
     video = layers.Lambda(lambda t: t[0] * t[1] + (1.0 - t[0]) * t[2], dtype="float32", name="composite")(
         [mask, foreground, background]

@@ -1,0 +1,224 @@
+"""Every family: tiny builds, shapes and ranges, and the shared train_step with every loss."""
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from tfvidgan import losses
+from tfvidgan.models import cgan, dcgan, gaussian, vae, vgan
+
+LATENT = 8
+
+
+def _adam():
+    return keras.optimizers.Adam(1e-3, beta_1=0.5)
+
+
+def _images(n=8, size=16, channels=1):
+    return np.random.default_rng(0).uniform(-1, 1, (n, size, size, channels)).astype("float32")
+
+
+def _videos(n=4, frames=4, size=16, channels=1):
+    return np.random.default_rng(0).uniform(-1, 1, (n, frames, size, size, channels)).astype("float32")
+
+
+def _weights(network):
+    return [w.numpy().copy() for w in network.trainable_weights]
+
+
+def _changed(before, network):
+    return any(not np.allclose(b, a.numpy()) for b, a in zip(before, network.trainable_weights))
+
+
+def _fit_one_step(model, data, run_eagerly=True, **compile_kwargs):
+    """Compile, run exactly one train_step through fit, return the logs.
+
+    Eager by default: tracing a graph costs more than one tiny step;
+    ``test_train_step_compiles_to_a_graph`` covers the tf.function path.
+    """
+    model.compile(_adam(), _adam(), run_eagerly=run_eagerly, **compile_kwargs)
+    g0, d0 = _weights(model.generator), _weights(model.discriminator)
+    hist = model.fit(tf.data.Dataset.from_tensor_slices(data).batch(4), epochs=1, steps_per_epoch=1, verbose=0)
+    logs = {k: v[-1] for k, v in hist.history.items()}
+    assert all(np.isfinite(v) for v in logs.values()), logs
+    assert _changed(g0, model.generator), "generator weights did not change"
+    assert _changed(d0, model.discriminator), "discriminator weights did not change"
+    return logs
+
+
+def _dcgan():
+    return dcgan.DCGAN(dcgan.build_generator(LATENT, 16, 1, 4), dcgan.build_discriminator(16, 1, 4), LATENT, seed=1)
+
+
+# --- shapes and ranges ------------------------------------------------------
+
+
+@pytest.mark.parametrize("size, channels", [(16, 1), (32, 3), (64, 1)])
+def test_dcgan_shapes_and_range(size, channels):
+    g = dcgan.build_generator(LATENT, size, channels, 4)
+    d = dcgan.build_discriminator(size, channels, 4)
+    x = g(np.random.normal(size=(3, LATENT)).astype("float32"))
+    assert x.shape == (3, size, size, channels)
+    assert float(tf.reduce_min(x)) >= -1 and float(tf.reduce_max(x)) <= 1
+    assert d(x).shape == (3, 1)
+
+
+@pytest.mark.parametrize("frames, size, channels", [(8, 32, 1), (16, 32, 1), (16, 64, 3), (12, 16, 1)])
+@pytest.mark.parametrize("two_stream", [False, True])
+def test_vgan_shapes_and_range(frames, size, channels, two_stream):
+    g = vgan.build_generator(LATENT, frames, size, channels, 4, two_stream=two_stream)
+    d = vgan.build_discriminator(frames, size, channels, 4)
+    v = g(np.random.normal(size=(2, LATENT)).astype("float32"))
+    assert v.shape == (2, frames, size, size, channels)
+    assert float(tf.reduce_min(v)) >= -1 and float(tf.reduce_max(v)) <= 1
+    assert d(v).shape == (2, 1)
+
+
+def test_vgan_frames_differ_over_time():
+    g = vgan.build_generator(LATENT, 8, 16, 1, 4)
+    v = g(np.random.normal(size=(1, LATENT)).astype("float32")).numpy()
+    assert np.abs(v[0, 1:] - v[0, :-1]).mean() > 0
+
+
+@pytest.mark.parametrize("bad", [dict(image_size=30), dict(image_size=4), dict(num_frames=1)])
+def test_impossible_sizes_are_rejected_clearly(bad):
+    kwargs = dict(latent_dim=LATENT, num_frames=8, image_size=16, channels=1, base_filters=4) | bad
+    with pytest.raises(ValueError, match="not possible"):
+        vgan.build_generator(**kwargs)
+
+
+def test_conditional_generator_uses_the_label():
+    g = cgan.build_generator(LATENT, 10, 16, 1, 4)
+    z = np.random.normal(size=(2, LATENT)).astype("float32")
+    a = g([z, np.array([1, 1])]).numpy()
+    b = g([z, np.array([7, 7])]).numpy()
+    assert a.shape == (2, 16, 16, 1) and not np.allclose(a, b)
+
+
+@pytest.mark.parametrize("conditioning", ["projection", "concat"])
+def test_conditional_discriminator_uses_the_label(conditioning):
+    d = cgan.build_discriminator(10, 16, 1, 4, conditioning=conditioning)
+    x = _images(2)
+    assert d([x, np.array([0, 0])]).shape == (2, 1)
+    assert not np.allclose(d([x, np.array([0, 0])]).numpy(), d([x, np.array([3, 3])]).numpy())
+
+
+def test_unknown_conditioning_is_rejected():
+    with pytest.raises(ValueError, match="projection"):
+        cgan.build_discriminator(10, 16, 1, 4, conditioning="film")
+
+
+# --- the shared train_step ------------------------------------------------
+
+
+@pytest.mark.parametrize("loss", sorted(losses.LOSSES))
+def test_one_train_step_per_loss(loss):
+    logs = _fit_one_step(_dcgan(), _images(), loss=loss)
+    assert set(logs) >= {"d_loss", "g_loss", "real_score", "fake_score", "d_grad_norm", "g_grad_norm"}
+
+
+def test_train_step_compiles_to_a_graph():
+    model = _dcgan()
+    _fit_one_step(model, _images(), run_eagerly=False, gradient_penalty=1.0, d_steps=2)
+    assert not model.run_eagerly and model.train_function is not None
+
+
+def test_gradient_penalty_r1_dsteps_and_smoothing_in_one_step():
+    model = _dcgan()
+    logs = _fit_one_step(model, _images(), loss="wasserstein", gradient_penalty=10.0, r1_gamma=1.0, d_steps=3)
+    assert int(model.d_optimizer.iterations) == 3 and int(model.g_optimizer.iterations) == 1
+    _fit_one_step(_dcgan(), _images(), label_smoothing=0.1)
+    assert np.isfinite(logs["d_loss"])
+
+
+def test_penalty_changes_the_discriminator_update():
+    def d_after(**kw):
+        keras.utils.set_random_seed(0)
+        model = _dcgan()
+        _fit_one_step(model, _images(), loss="wasserstein", **kw)
+        return model.discriminator.trainable_weights[0].numpy()
+
+    assert not np.allclose(d_after(), d_after(gradient_penalty=10.0))
+
+
+def test_spectral_norm_discriminator_trains():
+    d = dcgan.build_discriminator(16, 1, 4, spectral_norm=True)
+    assert any(isinstance(layer, keras.layers.SpectralNormalization) for layer in d.layers)
+    model = dcgan.DCGAN(dcgan.build_generator(LATENT, 16, 1, 4), d, LATENT)
+    _fit_one_step(model, _images(), loss="hinge")
+
+
+def test_video_gan_train_step_with_gradient_penalty():
+    g = vgan.build_generator(LATENT, 4, 16, 1, 4, two_stream=True)
+    model = vgan.VGAN(g, vgan.build_discriminator(4, 16, 1, 4), LATENT)
+    _fit_one_step(model, _videos(), loss="wasserstein", gradient_penalty=10.0)
+
+
+def test_conditional_gan_train_step_and_sampling():
+    model = cgan.ConditionalGAN(cgan.build_generator(LATENT, 10, 16, 1, 4), cgan.build_discriminator(10, 16, 1, 4), LATENT)
+    _fit_one_step(model, (_images(), np.arange(8) % 10), loss="hinge")
+    samples = model.sample(5, labels=3)
+    assert samples.shape == (5, 16, 16, 1) and samples.dtype == np.float32
+
+
+def test_gaussian_gan_moves_towards_the_data_mean():
+    from tfvidgan.data import gaussian_1d
+
+    keras.utils.set_random_seed(0)
+    model = gaussian.GaussianGAN(gaussian.build_generator(4), gaussian.build_discriminator(), 4, seed=0)
+    model.compile(keras.optimizers.Adam(1e-2, beta_1=0.5), keras.optimizers.Adam(1e-2, beta_1=0.5))
+    start = abs(float(model.sample(512).mean()) - 4.0)
+    ds = tf.data.Dataset.from_tensor_slices(gaussian_1d(4096)).shuffle(4096, seed=0).batch(128).repeat()
+    model.fit(ds, epochs=1, steps_per_epoch=300, verbose=0)
+    end = abs(float(model.sample(512).mean()) - 4.0)
+    assert end < 0.5 * start and end < 1.0, (start, end)
+
+
+def test_mixed_bfloat16_step_runs_and_keeps_float32_outputs():
+    keras.mixed_precision.set_global_policy("mixed_bfloat16")
+    model = _dcgan()
+    logs = _fit_one_step(model, _images())
+    assert model.generator.output.dtype == "float32"
+    assert model.discriminator.trainable_weights[0].dtype == "float32"  # variables stay float32
+    assert np.isfinite(logs["g_loss"])
+
+
+def test_mixed_float16_wraps_both_optimizers_for_loss_scaling():
+    keras.mixed_precision.set_global_policy("mixed_float16")
+    model = _dcgan()
+    model.compile(_adam(), _adam())
+    assert isinstance(model.d_optimizer, keras.optimizers.LossScaleOptimizer)
+    assert isinstance(model.g_optimizer, keras.optimizers.LossScaleOptimizer)
+
+
+def test_d_steps_must_be_positive():
+    with pytest.raises(ValueError, match="d_steps"):
+        _dcgan().compile(_adam(), _adam(), d_steps=0)
+
+
+# --- VAE ----------------------------------------------------------------------
+
+
+def test_vae_shapes_elbo_and_training():
+    model = vae.VAE(vae.build_encoder(4, 16, 1, 4), vae.build_decoder(4, 16, 1, 4), 4, seed=0)
+    mu, log_var, z = model.encoder(_images(3))
+    assert mu.shape == log_var.shape == z.shape == (3, 4)
+    model.compile(optimizer=_adam())
+    before = _weights(model.decoder)
+    ds = tf.data.Dataset.from_tensor_slices(_images(16)).batch(8).repeat()
+    hist = model.fit(ds, epochs=2, steps_per_epoch=5, verbose=0).history
+    np.testing.assert_allclose(hist["elbo"], -(np.array(hist["reconstruction_loss"]) + np.array(hist["kl_loss"])), rtol=1e-5)
+    assert hist["loss"][-1] < hist["loss"][0]
+    assert _changed(before, model.decoder)
+    assert model.sample(3).shape == (3, 16, 16, 1)
+
+
+def test_vae_kl_matches_closed_form():
+    model = vae.VAE(vae.build_encoder(4, 16, 1, 4), vae.build_decoder(4, 16, 1, 4), 4)
+    x = _images(4)
+    mu, log_var, _ = model.encoder(x)
+    mu, log_var = mu.numpy(), log_var.numpy()
+    expected = np.mean(np.sum(0.5 * (mu**2 + np.exp(log_var) - 1 - log_var), axis=1))
+    _, kl = model.compute_terms(x)
+    np.testing.assert_allclose(float(kl), expected, rtol=1e-4)

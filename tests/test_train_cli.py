@@ -1,0 +1,164 @@
+"""The command line and the run folder: train, resume, sample, export, and every user error."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from tfvidgan import checkpoint, train
+from tfvidgan.cli import main
+from tfvidgan.config import get_config
+from tfvidgan.video_io import read_video
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+@pytest.fixture(scope="module")
+def vgan_run(tmp_path_factory):
+    """A tiny trained video GAN run folder (4 steps), shared by the sampling tests."""
+    out = tmp_path_factory.mktemp("vgan")
+    assert main(["train", "--model", "vgan", "--preset", "tiny", "--out", str(out)]) == 0
+    return out
+
+
+def test_train_writes_a_complete_run_folder(vgan_run):
+    for name in ("config.json", "history.csv", "checkpoint.json", "samples.gif", "samples.mp4", "samples.png", "loss_curve.png"):
+        assert (vgan_run / name).exists(), name
+    info = json.loads((vgan_run / "checkpoint.json").read_text())
+    assert info["step"] == 4 and (vgan_run / info["latest"] / "optimizers.npz").exists()
+    gif = read_video(vgan_run / "samples.gif")
+    assert gif.shape[0] == 8  # the tiny preset's frame count
+
+
+def test_resume_continues_from_the_checkpoint(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert run(capsys, "train", "--model", "dcgan", "--preset", "tiny", "--out", str(out))[0] == 0
+    model, _ = train.load_run(out)
+    g_before = [w.numpy().copy() for w in model.generator.weights]
+    moments_before = [v.numpy().copy() for v in model.g_optimizer.variables]
+
+    code, stdout, _ = run(capsys, "train", "--model", "dcgan", "--preset", "tiny", "--steps", "6", "--out", str(out))
+    assert code == 0 and "trained 2 steps" in stdout
+    assert json.loads((out / "checkpoint.json").read_text())["step"] == 6
+    assert len(train.read_history(out / "history.csv")["epoch"]) == 3  # 2 epochs, then 1 more
+    resumed, _ = train.load_run(out)
+    assert int(resumed.g_optimizer.iterations) == 6
+    assert any(not np.allclose(a, b.numpy()) for a, b in zip(g_before, resumed.generator.weights))
+    assert any(not np.allclose(a, b.numpy()) for a, b in zip(moments_before, resumed.g_optimizer.variables))
+    assert len(list(out.glob("ckpt-*"))) == 1  # older checkpoints are cleaned up
+
+
+def test_restore_gives_back_identical_weights_and_optimizer_state(tmp_path):
+    cfg = train.resolve_data(get_config("cgan", "tiny"))
+    model = train.build_model(cfg)
+    model.fit(train.make_dataset(cfg), epochs=1, steps_per_epoch=2, verbose=0)
+    checkpoint.save_checkpoint(model, tmp_path)
+    fresh = train.build_model(cfg)
+    assert checkpoint.restore_checkpoint(fresh, tmp_path) == 2
+    for a, b in zip(model.discriminator.weights + model.d_optimizer.variables, fresh.discriminator.weights + fresh.d_optimizer.variables):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+
+
+@pytest.mark.parametrize("suffix", [".gif", ".mp4", ".webm", ".png"])
+def test_sample_video_files(vgan_run, tmp_path, capsys, suffix):
+    out = tmp_path / f"s{suffix}"
+    code, _, err = run(capsys, "sample", "--run", str(vgan_run), "--num", "4", "--out", str(out))
+    assert code == 0, err
+    if suffix != ".png":
+        assert read_video(out).shape[0] == 8
+
+
+def test_sample_npz_of_videos(vgan_run, tmp_path, capsys):
+    out = tmp_path / "s.npz"
+    assert run(capsys, "sample", "--run", str(vgan_run), "--num", "3", "--out", str(out))[0] == 0
+    videos = np.load(out)["videos"]
+    assert videos.shape == (3, 8, 32, 32, 1) and videos.dtype == np.uint8
+
+
+def test_sample_conditional_with_label(tmp_path, capsys):
+    run_dir = tmp_path / "cgan"
+    assert run(capsys, "train", "--model", "cgan", "--preset", "tiny", "--out", str(run_dir))[0] == 0
+    out = tmp_path / "s.npz"
+    assert run(capsys, "sample", "--run", str(run_dir), "--num", "5", "--label", "7", "--out", str(out))[0] == 0
+    saved = np.load(out)
+    assert saved["images"].shape == (5, 32, 32, 1) and list(saved["labels"]) == [7] * 5
+    code, _, err = run(capsys, "sample", "--run", str(run_dir), "--num", "5", "--label", "12", "--out", str(out))
+    assert code == 2 and "[0, 9]" in err
+
+
+def test_data_export(tmp_path, capsys):
+    out = tmp_path / "md.npz"
+    code, _, _ = run(capsys, "data", "export", "--dataset", "moving_digits", "--num", "6", "--num-frames", "8", "--out", str(out))
+    assert code == 0
+    saved = np.load(out)
+    assert saved["videos"].shape == (6, 8, 32, 32, 1) and saved["videos"].dtype == np.uint8
+    assert saved["labels"].shape == (6, 2) and saved["labels"][:, 0].max() <= 9
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["train", "--model", "nope", "--out", "{tmp}/x"], "choose one of gaussian, dcgan, cgan, vae, vgan"),
+        (["train", "--model", "dcgan", "--data", "nope", "--out", "{tmp}/x"], "moving_digits"),
+        (["train", "--model", "vgan", "--data", "digits", "--out", "{tmp}/x"], "needs video data"),
+        (["train", "--model", "dcgan", "--preset", "tiny", "--image-size", "30", "--out", "{tmp}/x"], "image_size=30 is not possible"),
+        (["train", "--model", "dcgan", "--preset", "tiny", "--out", "{tmp}/file/x"], "cannot write to output folder"),
+        (["train", "--model", "dcgan", "--preset", "huge", "--out", "{tmp}/x"], "unknown preset"),
+        (["sample", "--run", "{tmp}/missing", "--out", "{tmp}/s.gif"], "not a tfvidgan run folder"),
+        (["sample", "--run", "{tmp}", "--out", "{tmp}/s.txt"], "must end in .npz"),
+        (["data", "export", "--dataset", "nope", "--num", "2", "--out", "{tmp}/d.npz"], "moving_digits"),
+    ],
+)
+def test_user_errors_exit_2_with_a_message(tmp_path, capsys, argv, message):
+    (tmp_path / "file").write_text("not a folder")
+    code, _, err = run(capsys, *[a.format(tmp=tmp_path) for a in argv])
+    assert code == 2
+    assert message in err and "Traceback" not in err
+
+
+def test_foreign_or_damaged_checkpoints_are_refused(vgan_run, tmp_path, capsys):
+    code, _, err = run(capsys, "train", "--model", "dcgan", "--preset", "tiny", "--out", str(vgan_run))
+    assert code == 2 and "holds a 'vgan' run" in err
+    # a run folder whose config was edited to another architecture
+    other = tmp_path / "other"
+    other.mkdir()
+    for name in ("checkpoint.json", "config.json"):
+        (other / name).write_text((vgan_run / name).read_text())
+    latest = json.loads((vgan_run / "checkpoint.json").read_text())["latest"]
+    (other / latest).symlink_to(vgan_run / latest)
+    cfg = json.loads((other / "config.json").read_text())
+    (other / "config.json").write_text(json.dumps({**cfg, "base_filters": 8}))
+    code, _, err = run(capsys, "sample", "--run", str(other), "--out", str(tmp_path / "s.gif"))
+    assert code == 2 and "does not fit this model" in err
+    (other / "checkpoint.json").write_text("{broken")
+    code, _, err = run(capsys, "sample", "--run", str(other), "--out", str(tmp_path / "s.gif"))
+    assert code == 2 and "damaged" in err
+
+
+def test_nan_stops_training_and_keeps_the_last_good_checkpoint(tmp_path, monkeypatch):
+    cfg = get_config("dcgan", "tiny")
+    train.train(cfg, tmp_path, write_outputs=False)
+    before = (tmp_path / "checkpoint.json").read_text()
+
+    def nan_dataset(cfg):
+        x = np.full((cfg.batch_size, cfg.image_size, cfg.image_size, 1), np.nan, "float32")
+        return tf.data.Dataset.from_tensors(x).repeat()
+
+    monkeypatch.setattr(train, "make_dataset", nan_dataset)
+    with pytest.raises(train.TrainingDiverged, match="last good checkpoint"):
+        train.train(get_config("dcgan", "tiny", steps=8), tmp_path, write_outputs=False)
+    assert (tmp_path / "checkpoint.json").read_text() == before
+    model, _ = train.load_run(tmp_path)  # still loads
+    assert int(model.g_optimizer.iterations) == 4
+
+
+def test_console_script_is_installed():
+    result = subprocess.run([sys.executable, "-m", "tfvidgan.cli", "--help"], capture_output=True, text=True)
+    assert result.returncode == 0 and "demo" in result.stdout and "sample" in result.stdout
