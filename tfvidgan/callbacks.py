@@ -100,6 +100,8 @@ class SampleMonitor(keras.callbacks.Callback):
         from tfvidgan import video_io
 
         samples = keras.ops.convert_to_numpy(fixed_samples(self.model, self.latents, self.labels))
+        if not np.isfinite(samples).all():  # diverged: nothing worth drawing
+            return
         if samples.ndim == 5:
             path = video_io.write_gif(self.out_dir / f"epoch_{epoch + 1:04d}.gif", video_io.video_grid(samples), fps=self.fps)
         else:

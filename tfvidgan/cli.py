@@ -109,7 +109,6 @@ def cmd_sample(args) -> None:
     import numpy as np
 
     from tfvidgan import video_io
-    from tfvidgan.data import to_uint8
     from tfvidgan.train import check_writable, generate, load_run
 
     out = Path(args.out)
@@ -131,7 +130,7 @@ def cmd_sample(args) -> None:
     samples = generate(model, cfg, args.num, labels=labels, seed=args.seed)
     if suffix == ".npz":
         key = {5: "videos", 4: "images"}.get(samples.ndim, "samples")
-        arrays = {key: to_uint8(samples) if samples.ndim >= 4 else samples}
+        arrays = {key: video_io.to_uint8(samples) if samples.ndim >= 4 else samples}
         if labels is not None:
             arrays["labels"] = labels.astype("int32")
         np.savez(out, **arrays)

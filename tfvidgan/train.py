@@ -7,6 +7,7 @@ same in four lines (:func:`build_model`, :func:`make_dataset`, ``compile``,
     <out>/config.json       the configuration (used again on resume)
     <out>/history.csv       losses per epoch (keras.callbacks.CSVLogger)
     <out>/checkpoint.json   + ckpt-NNNNNN/: networks and optimizers
+    <out>/logs/train/       TensorBoard: scalars, sample grids, GIFs, diversity
     <out>/loss_curve.png, samples.gif, samples.mp4, samples.png
 """
 
@@ -22,14 +23,14 @@ import keras
 import numpy as np
 
 from tfvidgan import callbacks as cb
-from tfvidgan import data, runtime, video_io
+from tfvidgan import data, health, runtime, video_io
 from tfvidgan.checkpoint import latest_checkpoint, restore_checkpoint
 from tfvidgan.config import FAMILIES, TrainConfig
 from tfvidgan.models import cgan, dcgan, gaussian, vae, vgan
 
 
 class TrainingDiverged(RuntimeError):
-    """A loss became NaN/Inf; the last good checkpoint was kept."""
+    """A loss or weight became NaN/Inf; the last good checkpoint was kept."""
 
 
 def resolve_data(cfg: TrainConfig) -> TrainConfig:
@@ -141,11 +142,12 @@ def train(cfg: TrainConfig, out_dir, extra_callbacks=(), verbose=None, write_out
     if step >= cfg.steps:
         print(f"{out} already has {step} of {cfg.steps} steps; nothing to train (raise --steps to continue)")
     else:
-        guard = cb.NaNGuard()
+        guard = health.WeightGuard()  # NaN/Inf in losses or weights: stop, keep the last checkpoint
         budget = cb.TrainingBudget(cfg.steps, cfg.max_minutes)
+        alarms = health.default_health_callbacks(cfg.model, log_dir=out / "logs", log_scalars=True)
         callbacks = [
-            budget, guard, cb.Checkpoint(out, nan_guard=guard),
-            keras.callbacks.CSVLogger(str(out / "history.csv"), append=step > 0), *extra_callbacks,
+            budget, guard, cb.Checkpoint(out, nan_guard=guard),  # the guard must run before Checkpoint
+            keras.callbacks.CSVLogger(str(out / "history.csv"), append=step > 0), *alarms, *extra_callbacks,
         ]
         first_epoch = step // cfg.steps_per_epoch
         epochs = first_epoch + -(-(cfg.steps - step) // cfg.steps_per_epoch)
@@ -159,6 +161,9 @@ def train(cfg: TrainConfig, out_dir, extra_callbacks=(), verbose=None, write_out
                 f"training diverged: {guard.tripped}. The last good checkpoint in {out} is kept. "
                 "Try a lower learning rate (--d-lr/--g-lr), --gradient-penalty 10 or --spectral-norm, then rerun."
             )
+        report = health.alarm_summary(alarms)
+        if report:
+            print("training-health warnings:\n" + report)
         minutes = (time.monotonic() - start) / 60
         print(f"trained {cb.generator_steps(model) - step} steps in {minutes:.1f} min"
               + (" (stopped by the time budget)" if budget.stopped_by == "time" else ""))

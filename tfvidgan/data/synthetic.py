@@ -489,16 +489,18 @@ def to_uint8(x):
     """float values in [-1, 1] -> uint8 pixels in [0, 255].
 
     Values outside [-1, 1] (a generator's output may overshoot) are clipped,
-    then ``(x + 1) * 127.5`` is rounded to the nearest integer. Accepts NumPy
-    arrays or TensorFlow tensors and returns the same kind.
+    then ``(x + 1) * 127.5`` is rounded to the nearest integer. TensorFlow
+    tensors stay tensors (usable in ``tf.data``); anything else goes through
+    :func:`tfvidgan.video_io.to_uint8`, which also rejects NaN.
     """
     if _is_tf_tensor(x):
         import tensorflow as tf
 
         x = tf.clip_by_value(tf.cast(x, tf.float32), -1.0, 1.0)
         return tf.cast(tf.round((x + 1.0) * 127.5), tf.uint8)
-    x = np.clip(np.asarray(x, dtype=np.float32), -1.0, 1.0)
-    return np.rint((x + 1.0) * 127.5).astype(np.uint8)
+    from tfvidgan.video_io import to_uint8 as numpy_to_uint8
+
+    return numpy_to_uint8(x)
 
 
 def _is_tf_tensor(x) -> bool:

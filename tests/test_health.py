@@ -1,0 +1,302 @@
+"""Training-health callbacks: alarms fire on sick sequences and stay silent on healthy ones."""
+
+import glob
+import warnings
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from tfvidgan import health
+from tfvidgan.models import dcgan, vgan
+
+LATENT = 8
+
+
+def _adam():
+    return keras.optimizers.Adam(1e-3, beta_1=0.5)
+
+
+def _dcgan(loss="non_saturating"):
+    model = dcgan.DCGAN(dcgan.build_generator(LATENT, 16, 1, 4), dcgan.build_discriminator(16, 1, 4), LATENT, seed=1)
+    model.compile(_adam(), _adam(), loss=loss)
+    return model
+
+
+def _vgan():
+    model = vgan.VGAN(vgan.build_generator(LATENT, 4, 16, 1, 4), vgan.build_discriminator(4, 16, 1, 4), LATENT, seed=1)
+    model.compile(_adam(), _adam())
+    return model
+
+
+@pytest.fixture(scope="module")
+def image_model():
+    return _dcgan()
+
+
+def _drive(cb, per_batch, epoch_length=50):
+    """Feed per-batch values as Keras would: running means that reset every epoch."""
+    names = list(per_batch)
+    n = len(per_batch[names[0]])
+    sums = dict.fromkeys(names, 0.0)
+    for i in range(n):
+        batch = i % epoch_length
+        if batch == 0:
+            sums = dict.fromkeys(names, 0.0)
+        logs = {}
+        for k in names:
+            sums[k] += per_batch[k][i]
+            logs[k] = np.float32(sums[k] / (batch + 1))
+        cb.on_train_batch_end(batch, logs)
+
+
+def _healthy_logs(n=300, seed=0):
+    rng = np.random.default_rng(seed)
+    return {
+        "d_loss": 1.3 + 0.15 * rng.standard_normal(n),
+        "g_loss": 0.75 + 0.1 * rng.standard_normal(n),
+        "real_score": 0.3 + 0.5 * rng.standard_normal(n),
+        "fake_score": -0.2 + 0.5 * rng.standard_normal(n),
+        "d_grad_norm": np.abs(0.9 + 0.3 * rng.standard_normal(n)),
+        "g_grad_norm": np.abs(0.5 + 0.2 * rng.standard_normal(n)),
+    }
+
+
+def test_per_batch_recovers_values_from_running_means():
+    values = np.random.default_rng(1).uniform(0, 5, 25)
+    pb, got = health._PerBatch(), []
+    for i, v in enumerate(values):
+        batch = i % 10
+        mean = values[i - batch : i + 1].mean()
+        got.append(pb.update(batch, {"x": mean})["x"])
+    np.testing.assert_allclose(got, values, rtol=1e-9)
+
+
+# --- WeightGuard --------------------------------------------------------------
+
+
+def test_weight_guard_trips_on_nan_weight_and_not_before(image_model):
+    guard = health.WeightGuard(every=1)
+    guard.set_model(image_model)
+    guard.on_train_batch_end(0, {"d_loss": 1.0, "g_loss": 0.7})
+    assert guard.tripped is None and not image_model.stop_training
+    kernel = image_model.discriminator.trainable_weights[0]
+    saved = kernel.numpy()
+    try:
+        bad = saved.copy()
+        bad.flat[3] = np.nan
+        kernel.assign(bad)
+        guard.on_train_batch_end(1, {"d_loss": 1.0, "g_loss": 0.7})  # losses still finite
+        assert guard.tripped and "discriminator:" in guard.tripped and "non-finite" in guard.tripped
+        assert image_model.stop_training
+    finally:
+        kernel.assign(saved)
+        image_model.stop_training = False
+
+
+def test_weight_guard_still_checks_losses(image_model):
+    guard = health.WeightGuard(every=1000)
+    guard.set_model(image_model)
+    guard.on_train_batch_end(0, {"d_loss": float("nan"), "g_loss": 0.7})
+    assert guard.tripped and "d_loss" in guard.tripped
+    image_model.stop_training = False
+
+
+# --- LossRatioAlarm -----------------------------------------------------------
+
+
+def test_loss_ratio_alarm_silent_when_healthy(image_model):
+    cb = health.LossRatioAlarm(window=40)
+    cb.set_model(image_model)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", health.TrainingHealthWarning)
+        _drive(cb, _healthy_logs())
+    assert cb.alarms == []
+
+
+def test_loss_ratio_alarm_fires_once_when_discriminator_wins(image_model):
+    n = 300
+    logs = _healthy_logs(n)
+    logs["d_loss"][100:] = 0.05
+    logs["g_loss"][100:] = 4.5
+    logs["real_score"][100:] += 4.0
+    logs["fake_score"][100:] -= 4.0
+    cb = health.LossRatioAlarm(window=40)
+    cb.set_model(image_model)
+    with pytest.warns(health.TrainingHealthWarning) as record:
+        _drive(cb, logs)
+    assert any("discriminator is winning" in str(w.message) for w in record)
+    kinds = [a["kind"] for a in cb.alarms]
+    assert kinds.count("discriminator_wins_loss") == 1  # fires once per bad phase
+    assert "discriminator_wins_gap" in kinds
+    assert all(set(a) == {"step", "kind", "message"} for a in cb.alarms)
+    assert "label smoothing" in cb.alarms[0]["message"] and "TTUR" in cb.alarms[0]["message"]
+
+
+def test_loss_ratio_alarm_fires_when_generator_dominates(image_model):
+    logs = _healthy_logs()
+    logs["d_loss"][:] = 2.6
+    logs["g_loss"][:] = 0.2
+    cb = health.LossRatioAlarm(window=40)
+    cb.set_model(image_model)
+    with pytest.warns(health.TrainingHealthWarning):
+        _drive(cb, logs)
+    assert [a["kind"] for a in cb.alarms] == ["generator_wins_loss"]
+
+
+def test_score_gap_signal_for_hinge_loss():
+    model = _dcgan("hinge")
+    healthy = _healthy_logs()
+    healthy["g_loss"] = -healthy["fake_score"]  # hinge losses can be negative: no ratio
+    cb = health.LossRatioAlarm(window=40)
+    cb.set_model(model)
+    assert cb.thresholds()["use_ratio"] is False
+    _drive(cb, healthy)
+    assert cb.alarms == []
+    sick = _healthy_logs()
+    sick["real_score"][:] = 3.5
+    sick["fake_score"][:] = -3.0
+    sick["g_loss"] = -sick["fake_score"]
+    cb = health.LossRatioAlarm(window=40)
+    cb.set_model(model)
+    with pytest.warns(health.TrainingHealthWarning):
+        _drive(cb, sick)
+    assert [a["kind"] for a in cb.alarms] == ["discriminator_wins_gap"]
+
+
+# --- GradientNormAlarm ------------------------------------------------------
+
+
+def test_gradient_norm_alarm(image_model):
+    cb = health.GradientNormAlarm(window=20)
+    cb.set_model(image_model)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", health.TrainingHealthWarning)
+        _drive(cb, _healthy_logs())
+    assert cb.alarms == []
+
+    logs = _healthy_logs()
+    logs["d_grad_norm"][150:] = 5e3
+    logs["g_grad_norm"][150:] = 1e-6
+    cb = health.GradientNormAlarm(window=20)
+    cb.set_model(image_model)
+    with pytest.warns(health.TrainingHealthWarning):
+        _drive(cb, logs)
+    assert sorted(a["kind"] for a in cb.alarms) == ["discriminator_gradients_exploding", "generator_gradients_vanishing"]
+    assert all(a["step"] == 0 for a in cb.alarms)  # steps come from the (untrained) optimizer
+
+
+# --- ModeCollapseMonitor ----------------------------------------------------
+
+
+def test_mode_collapse_monitor_flags_constant_generator_only():
+    real = np.random.default_rng(0).uniform(-1, 1, (16, 16, 16, 1)).astype("float32")
+
+    # An untrained generator gives nearly one image for every z; a larger last
+    # kernel makes its outputs as varied as a trained one's.
+    varied = _dcgan()
+    for w in varied.generator.layers[-1].weights:
+        w.assign(30 * w.numpy())
+    cb = health.ModeCollapseMonitor(real, num=8, warmup_epochs=0)
+    cb.set_model(varied)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", health.TrainingHealthWarning)
+        cb.on_epoch_end(0, {})
+    assert cb.alarms == [] and cb.history[0]["ratio"] > 0.3
+
+    collapsed = _dcgan()
+    for w in collapsed.generator.layers[-1].weights:  # the last conv: output = tanh(0) for every z
+        w.assign(np.zeros(w.shape, "float32"))
+    cb = health.ModeCollapseMonitor(real, num=8)  # warm-up: the first epoch never warns
+    cb.set_model(collapsed)
+    cb.on_epoch_end(0, {})
+    assert cb.alarms == [] and cb.history[0]["ratio"] < 0.3
+    logs = {}
+    cb.add_to_logs = True
+    with pytest.warns(health.TrainingHealthWarning, match="mode collapse"):
+        cb.on_epoch_end(1, logs)
+    assert cb.history[1]["diversity"] == pytest.approx(0.0, abs=1e-6)
+    assert cb.alarms[0]["kind"] == "mode_collapse" and logs["diversity_ratio"] < 0.3
+
+
+def test_mode_collapse_monitor_uses_first_check_without_real_batch(image_model):
+    cb = health.ModeCollapseMonitor(num=4)
+    cb.set_model(image_model)
+    cb.on_epoch_end(0)
+    cb.on_epoch_end(1)
+    assert cb.history[0]["ratio"] == 1.0 and len(cb.history) == 2 and cb.alarms == []
+
+
+# --- TensorBoardMedia -------------------------------------------------------
+
+
+def _read_events(log_dir):
+    values = {}
+    for path in glob.glob(str(log_dir / "**" / "events.out.tfevents.*"), recursive=True):
+        for event in tf.compat.v1.train.summary_iterator(path):
+            for value in event.summary.value:
+                values.setdefault(value.tag, []).append((event.step, value))
+    return values
+
+
+def test_tensorboard_media_video(tmp_path):
+    model = _vgan()
+    cb = health.TensorBoardMedia(tmp_path, num=4, log_scalars=True)
+    cb.set_model(model)
+    cb.on_train_begin()
+    cb.on_epoch_end(0, {"d_loss": 1.25})
+    cb.on_epoch_end(1, {"d_loss": 1.0})
+    cb.on_train_end()
+    assert glob.glob(str(tmp_path / "train" / "events.out.tfevents.*"))  # Keras's "train" run
+    values = _read_events(tmp_path)
+    assert {"samples/frames", "samples/animation", "sample_diversity", "epoch_d_loss"} <= set(values)
+
+    steps, gifs = zip(*values["samples/animation"])
+    assert steps == (0, 1)
+    assert gifs[0].image.encoded_image_string.startswith(b"GIF8")
+    assert (gifs[0].image.height, gifs[0].image.width) == (2 * 16 + 1, 2 * 16 + 1)
+
+    frames = values["samples/frames"][0][1]
+    assert frames.metadata.plugin_data.plugin_name == "images"
+    width, height, png = tf.make_ndarray(frames.tensor)[:3]
+    assert png.startswith(b"\x89PNG") and (int(width), int(height)) == (4 * 17 - 1, 4 * 17 - 1)
+
+    _, scalar = values["epoch_d_loss"][1]
+    assert float(tf.make_ndarray(scalar.tensor)) == pytest.approx(1.0)
+
+
+def test_tensorboard_media_images(tmp_path, image_model):
+    cb = health.TensorBoardMedia(tmp_path, num=4)
+    cb.set_model(image_model)
+    cb.on_train_begin()
+    cb.on_epoch_end(0, {})
+    cb.on_train_end()
+    values = _read_events(tmp_path)
+    assert {"samples/grid", "sample_diversity"} <= set(values)
+    assert "samples/animation" not in values
+    png = tf.make_ndarray(values["samples/grid"][0][1].tensor)[2]
+    assert png.startswith(b"\x89PNG")
+
+
+# --- inside fit, and the default set ----------------------------------------
+
+
+def test_default_callbacks_run_inside_fit(tmp_path):
+    model = _dcgan()
+    real = np.random.default_rng(0).uniform(-1, 1, (16, 16, 16, 1)).astype("float32")
+    callbacks = health.default_health_callbacks("dcgan", log_dir=tmp_path, real_batch=real, include_guard=True)
+    assert [type(c).__name__ for c in callbacks] == [
+        "WeightGuard", "LossRatioAlarm", "GradientNormAlarm", "ModeCollapseMonitor", "TensorBoardMedia"]
+    model.compile(_adam(), _adam(), run_eagerly=True)
+    ds = tf.data.Dataset.from_tensor_slices(real).batch(4).repeat()
+    with warnings.catch_warnings():  # two steps in, the samples are far less varied than real data
+        warnings.simplefilter("ignore", health.TrainingHealthWarning)
+        model.fit(ds, epochs=2, steps_per_epoch=2, verbose=0, callbacks=callbacks)
+    assert callbacks[0].tripped is None
+    assert len(callbacks[3].history) == 2
+    assert "samples/grid" in _read_events(tmp_path)
+    assert isinstance(health.alarm_summary(callbacks), str)
+    assert [type(c).__name__ for c in health.default_health_callbacks("vae")] == ["ModeCollapseMonitor"]
+    with pytest.raises(ValueError, match="model_kind"):
+        health.default_health_callbacks("audio")
