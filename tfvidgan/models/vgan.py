@@ -27,11 +27,17 @@ from tfvidgan.models.base import GAN
 
 
 def _time_plan(num_frames: int, k: int) -> tuple[int, int]:
-    """Split ``num_frames`` into (start length t0, number of time doublings m <= k)."""
+    """Split ``num_frames`` into (start length t0, number m of 2x time upsamplings).
+
+    Time is doubled only in the first ``k - 1`` up blocks: the last layer,
+    which draws the pixels, upsamples space only. Were it to double time too,
+    even and odd frames would come from different halves of its kernel and the
+    video would flicker with period two.
+    """
     if int(num_frames) < 2:
         raise ValueError(f"num_frames={num_frames} is not possible: a video needs at least 2 frames")
     t0, m = int(num_frames), 0
-    while t0 % 2 == 0 and m < k:
+    while t0 % 2 == 0 and m < k - 1:
         t0 //= 2
         m += 1
     return t0, m
@@ -45,7 +51,7 @@ def build_generator(latent_dim=100, num_frames=16, image_size=32, channels=1, ba
 
     Projects z to a ``(t0, 4, 4)`` volume, then each up block doubles space and,
     while frames are still missing, time: strides ``(2, 2, 2)`` then ``(1, 2, 2)``.
-    The last doubling goes straight to pixels, as in DCGAN.
+    The last block goes straight to pixels, as in DCGAN, and doubles space only.
     """
     k = num_doublings(image_size)
     t0, m = _time_plan(num_frames, k)
