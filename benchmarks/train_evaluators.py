@@ -31,6 +31,7 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
+import cv2  # noqa: E402
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
@@ -39,7 +40,9 @@ from tfvidgan import data  # noqa: E402
 from tfvidgan.metrics import extractors as ex  # noqa: E402
 
 TRAIN_SEEDS = {"digits": 1000, "frames": 1001, "frames64": 1002, "digits64": 1003, "clips": 1010}
-HELDOUT_SEEDS = {"digits": 9000, "frames": 9001, "frames64": 9002, "clips16": 9003, "clips8": 9004, "digits64": 9005}
+OUTLIER_FRACTION = 0.25  # extra non-digit examples per real one (soft, uniform-ish labels)
+HELDOUT_SEEDS = {"digits": 9000, "frames": 9001, "frames64": 9002, "clips16": 9003, "clips8": 9004, "digits64": 9005,
+                 "outliers": 9010}
 
 
 # ---------------------------------------------------------------------------
@@ -60,6 +63,112 @@ def pick_frames(videos, labels, per_clip, rng):
     return frames, np.repeat(labels[:, 0], per_clip)
 
 
+def _soft(labels, num_classes):
+    return np.eye(num_classes, dtype=np.float32)[labels]
+
+
+def _uniform(n, num_classes):
+    return np.full((n, num_classes), 1.0 / num_classes, dtype=np.float32)
+
+
+def _lowfreq_noise(rng, size=32):
+    """A blotchy random field (what an untrained generator often draws), uint8."""
+    k = int(rng.choice([2, 3, 4, 6, 8]))
+    field = cv2.resize(rng.normal(size=(k, k)).astype(np.float32), (size, size), interpolation=cv2.INTER_CUBIC)
+    field = (field - field.min()) / (np.ptp(field) + 1e-6)
+    if rng.random() < 0.5:  # hard-edged blobs
+        field = (field > rng.uniform(0.4, 0.8)).astype(np.float32)
+    return np.round(field * rng.uniform(120, 255)).astype(np.uint8)
+
+
+def _strokes(rng, size=32):
+    img = np.zeros((size, size), np.uint8)
+    for _ in range(int(rng.integers(2, 5))):
+        p1, p2 = rng.integers(2, size - 2, 2), rng.integers(2, size - 2, 2)
+        if rng.random() < 0.5:
+            cv2.line(img, tuple(int(v) for v in p1), tuple(int(v) for v in p2), 255, int(rng.integers(1, 4)), cv2.LINE_AA)
+        else:
+            axes = tuple(int(v) for v in rng.integers(3, 10, 2))
+            cv2.ellipse(img, tuple(int(v) for v in p1), axes, float(rng.uniform(0, 180)), 0,
+                        float(rng.uniform(90, 360)), 255, int(rng.integers(1, 4)), cv2.LINE_AA)
+    return img
+
+
+def _scramble(img, rng, patch=8):
+    """Cut a (H, W) image into patch x patch tiles and shuffle them: strokes, but no digit."""
+    h, w = img.shape
+    tiles = img.reshape(h // patch, patch, w // patch, patch).swapaxes(1, 2).reshape(-1, patch, patch)
+    tiles = tiles[rng.permutation(len(tiles))]
+    return tiles.reshape(h // patch, w // patch, patch, patch).swapaxes(1, 2).reshape(h, w)
+
+
+def outlier_images(n, rng, digits, digit_labels):
+    """``n`` images that are not one clear digit, with soft labels (N, 10).
+
+    Noise, flat grey, blotchy fields, random strokes and shuffled digit tiles
+    get the uniform distribution; two different digits on top of each other
+    get half of each. Trained on, they keep the classifier from being
+    confident about garbage (so "recognisable" means something on GAN samples).
+    """
+    images = np.zeros((n, 32, 32), np.uint8)
+    labels = _uniform(n, 10)
+    for i in range(n):
+        kind = rng.integers(6)
+        if kind == 0:
+            images[i] = rng.integers(0, int(rng.integers(40, 256)), (32, 32))
+        elif kind == 1:
+            images[i] = np.clip(rng.uniform(0, 255) + rng.normal(0, 8, (32, 32)), 0, 255)
+        elif kind == 2:
+            images[i] = _lowfreq_noise(rng)
+        elif kind == 3:
+            images[i] = _strokes(rng)
+        elif kind == 4:
+            images[i] = _scramble(digits[rng.integers(len(digits)), ..., 0], rng)
+        else:
+            a, b = rng.integers(len(digits), size=2)
+            while digit_labels[a] == digit_labels[b]:
+                b = rng.integers(len(digits))
+            images[i] = np.maximum(digits[a, ..., 0], digits[b, ..., 0])
+            labels[i] = 0.0
+            labels[i, digit_labels[a]] = labels[i, digit_labels[b]] = 0.5
+    return images[..., None], labels
+
+
+def outlier_clips(n, rng, clips, clip_labels):
+    """``n`` clips that are not one digit moving along one line, with soft labels.
+
+    Returns ``(videos, digit (N, 10), motion (N, 4))``: noise and blotchy
+    clips (uniform digit and motion), frozen clips (a still frame: digit kept,
+    motion uniform) and clips whose digit changes half-way (half of each
+    digit, motion uniform).
+    """
+    t = clips.shape[1]
+    videos = np.zeros((n,) + clips.shape[1:], np.uint8)
+    digit, motion = _uniform(n, 10), _uniform(n, 4)
+    for i in range(n):
+        kind = rng.integers(4)
+        if kind == 0:
+            videos[i] = rng.integers(0, int(rng.integers(40, 256)), clips.shape[1:])
+        elif kind == 1:
+            shift = rng.integers(-2, 3, 2)
+            field = _lowfreq_noise(rng, 48)
+            for f in range(t):
+                videos[i, f, ..., 0] = np.roll(field, tuple(int(v) * f for v in shift), (0, 1))[8:40, 8:40]
+        elif kind == 2:
+            j = rng.integers(len(clips))
+            videos[i] = clips[j, rng.integers(t)][None]
+            digit[i] = _soft(clip_labels[j, 0], 10)
+        else:
+            a, b = rng.integers(len(clips), size=2)
+            while clip_labels[a, 0] == clip_labels[b, 0]:
+                b = rng.integers(len(clips))
+            cut = int(rng.integers(t // 4, 3 * t // 4 + 1))
+            videos[i, :cut], videos[i, cut:] = clips[a, :cut], clips[b, cut:]
+            digit[i] = 0.0
+            digit[i, clip_labels[a, 0]] = digit[i, clip_labels[b, 0]] = 0.5
+    return videos, digit, motion
+
+
 def digit_training_set(scale, rng):
     parts = []
     x, y = data.load_arrays("digits", int(12000 * scale), seed=TRAIN_SEEDS["digits"])
@@ -73,8 +182,9 @@ def digit_training_set(scale, rng):
     f, y = pick_frames(v, y, 4, rng)
     parts.append((resize_to_32(f), y))
     x = np.concatenate([p[0] for p in parts])
-    y = np.concatenate([p[1] for p in parts]).astype(np.int32)
-    return x, y
+    y = _soft(np.concatenate([p[1] for p in parts]), 10)
+    ox, oy = outlier_images(int(OUTLIER_FRACTION * len(x)), rng, parts[0][0], parts[0][1])
+    return np.concatenate([x, ox]), np.concatenate([y, oy])
 
 
 def digit_heldout_sets():
@@ -159,13 +269,13 @@ def _optimizer(steps, lr):
 def train_digit(scale, epochs, seed, verbose):
     rng = np.random.default_rng(seed)
     x, y = digit_training_set(scale, rng)
-    print(f"digit classifier: {len(x)} training images", flush=True)
+    print(f"digit classifier: {len(x)} training images (with {OUTLIER_FRACTION:.0%} outliers)", flush=True)
     model = ex.build_digit_classifier()
     trainer = keras.Model(model.input, model.outputs[1])
     batch = 128
     steps = epochs * (len(x) // batch)
     trainer.compile(_optimizer(steps, 3e-3),
-                    keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
+                    keras.losses.CategoricalCrossentropy(from_logits=True), metrics=["categorical_accuracy"])
     ds = (tf.data.Dataset.from_tensor_slices((x, y)).shuffle(len(x), seed=seed).repeat()
           .batch(batch, drop_remainder=True).map(make_image_augmenter(), num_parallel_calls=2).prefetch(2))
     start = time.monotonic()
@@ -176,15 +286,18 @@ def train_digit(scale, epochs, seed, verbose):
 
 def train_video(scale, epochs, seed, verbose):
     v, y = data.load_arrays("moving_digits", int(5000 * scale), num_frames=16, seed=TRAIN_SEEDS["clips"])
-    print(f"video classifier: {len(v)} training clips", flush=True)
+    ov, od, om = outlier_clips(int(OUTLIER_FRACTION * len(v)), np.random.default_rng(seed + 1), v, y)
+    labels = {"digit": np.concatenate([_soft(y[:, 0], 10), od]),
+              "motion": np.concatenate([_soft(y[:, 1], 4), om])}
+    v = np.concatenate([v, ov])
+    print(f"video classifier: {len(v)} training clips ({len(ov)} outliers)", flush=True)
     model = ex.build_video_classifier()
     trainer = keras.Model(model.input, {"digit": model.outputs[1], "motion": model.outputs[2]})
     batch = 32
     steps = epochs * (len(v) // batch)
-    loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    loss = keras.losses.CategoricalCrossentropy(from_logits=True)
     trainer.compile(_optimizer(steps, 3e-3), loss={"digit": loss, "motion": loss},
-                    metrics={"digit": ["accuracy"], "motion": ["accuracy"]})
-    labels = {"digit": y[:, 0], "motion": y[:, 1]}
+                    metrics={"digit": ["categorical_accuracy"], "motion": ["categorical_accuracy"]})
     ds = (tf.data.Dataset.from_tensor_slices((v, labels)).shuffle(len(v), seed=seed).repeat()
           .batch(batch, drop_remainder=True).map(augment_videos, num_parallel_calls=2).prefetch(2))
     start = time.monotonic()
@@ -214,8 +327,13 @@ def evaluate_digit(clf):
         results[name] = {"n": int(len(y)), "accuracy": float(np.mean(probs.argmax(1) == y)),
                          "confident_fraction": float(np.mean(probs.max(1) >= 0.9))}
     x, y = digit_heldout_sets()["digits 32x32"]
+    probs = clf.probs(noisy(x))
     results["digits 32x32, blurred + noisy"] = {
-        "n": int(len(y)), "accuracy": float(np.mean(clf.probs(noisy(x)).argmax(1) == y))}
+        "n": int(len(y)), "accuracy": float(np.mean(probs.argmax(1) == y)),
+        "confident_fraction": float(np.mean(probs.max(1) >= 0.9))}
+    ox, _ = outlier_images(1000, np.random.default_rng(HELDOUT_SEEDS["outliers"]), x, y)
+    results["non-digits (noise, blobs, strokes, tiles, two digits)"] = {
+        "n": 1000, "accuracy": None, "confident_fraction": float(np.mean(clf.probs(ox).max(1) >= 0.9))}
     return results
 
 
@@ -231,16 +349,30 @@ def evaluate_video(clf):
     results["clips T=16, blurred + noisy"] = {
         "n": int(len(y)), "digit_accuracy": float(np.mean(probs["digit"].argmax(1) == y[:, 0])),
         "motion_accuracy": float(np.mean(probs["motion"].argmax(1) == y[:, 1]))}
+    for r, (name, (clips, _)) in zip(results.values(), video_heldout_sets().items()):
+        p = clf.probs(clips)
+        r["confident_fraction"] = float(np.mean(p["digit"].max(1) >= 0.9))
+    ov, _, _ = outlier_clips(300, np.random.default_rng(HELDOUT_SEEDS["outliers"]), v, y)
+    p = clf.probs(ov)
+    results["outlier clips (noise, frozen, digit switch)"] = {
+        "n": 300, "digit_accuracy": None, "motion_accuracy": None,
+        "confident_fraction": float(np.mean(p["digit"].max(1) >= 0.9)),
+        "motion_confident_fraction": float(np.mean(p["motion"].max(1) >= 0.9))}
     return results
 
 
+def _pct(value):
+    return "-" if value is None else f"{value:.2%}"
+
+
 def print_table(digit_results, video_results):
-    print("\n| evaluator | held-out set | n | digit acc. | motion acc. |")
-    print("|---|---|---|---|---|")
+    print("\n| evaluator | held-out set | n | digit acc. | motion acc. | digit p >= 0.9 |")
+    print("|---|---|---|---|---|---|")
     for name, r in digit_results.items():
-        print(f"| DigitClassifier | {name} | {r['n']} | {r['accuracy']:.2%} | - |")
+        print(f"| DigitClassifier | {name} | {r['n']} | {_pct(r['accuracy'])} | - | {_pct(r.get('confident_fraction'))} |")
     for name, r in video_results.items():
-        print(f"| VideoDigitClassifier | {name} | {r['n']} | {r['digit_accuracy']:.2%} | {r['motion_accuracy']:.2%} |")
+        print(f"| VideoDigitClassifier | {name} | {r['n']} | {_pct(r['digit_accuracy'])} | "
+              f"{_pct(r['motion_accuracy'])} | {_pct(r.get('confident_fraction'))} |")
 
 
 def write_metadata(out, name, model_meta):
@@ -253,8 +385,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", default=str(ex.WEIGHTS_DIR), help="folder for the weights (default: the package's)")
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of the training data to render")
-    parser.add_argument("--digit-epochs", type=int, default=8)
-    parser.add_argument("--video-epochs", type=int, default=8)
+    parser.add_argument("--digit-epochs", type=int, default=5)
+    parser.add_argument("--video-epochs", type=int, default=6)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--only", choices=["digit", "video"], default=None)
     parser.add_argument("--check", action="store_true", help="only evaluate the weights in --out")

@@ -32,6 +32,7 @@ if "google.colab" in sys.modules:
 
 # %%
 import inspect
+import warnings
 from pathlib import Path
 
 import keras
@@ -49,6 +50,7 @@ from tfvidgan.models import gaussian
 # the image and video notebooks use runtime.set_precision() ("auto").
 print("precision:", runtime.set_precision("float32"), "| smoke mode:", course.SMOKE)
 runtime.set_seed(0)
+warnings.filterwarnings("ignore", message=".*shuffle=True.*")  # Keras notes our tf.data pipeline shuffles itself
 OUT = Path("runs/nb02")
 OUT.mkdir(parents=True, exist_ok=True)
 
@@ -162,7 +164,7 @@ print("naive -log(1 - D) at logit 20:", float(naive[0, 0]), "| softplus(20):", f
 # step per batch). Adam with `beta_1 = 0.5` is the usual GAN setting (Radford et al. 2015,
 # https://arxiv.org/abs/1511.06434); a cosine decay of the learning rate calms the end of training.
 #
-# To *watch* the game we add a small Keras callback. After every epoch (here `every` steps) it stores
+# To *watch* the game we add a small Keras callback. After every epoch it stores
 # the generator's output for a fixed set of noise vectors, and the discriminator's belief `sigmoid(D(x))`
 # on a grid of `x`.
 
@@ -193,8 +195,9 @@ class Snapshots(keras.callbacks.Callback):
 
 
 # %%
-steps = pick(normal=4000, smoke=40)
-every = pick(normal=250, smoke=10)
+steps = pick(normal=8000, smoke=40)
+early, late = pick(normal=(25, 500), smoke=(5, 10))  # steps per epoch: fine snapshots first, then coarse
+early_epochs = pick(normal=20, smoke=2)  # the first 500 steps in detail: that is where most happens
 runtime.set_seed(2)
 generator = gaussian.build_generator(latent_dim=LATENT, hidden=32)
 discriminator = gaussian.build_discriminator(hidden=64)
@@ -208,7 +211,9 @@ def adam():
 
 gan.compile(d_optimizer=adam(), g_optimizer=adam(), loss="non_saturating")
 snaps = Snapshots(xs)
-history = gan.fit(ds, steps_per_epoch=every, epochs=steps // every, callbacks=[snaps], verbose=2)
+# Two fit calls continue the same training (optimizer state and schedule live in the model).
+gan.fit(ds, steps_per_epoch=early, epochs=early_epochs, callbacks=[snaps], verbose=0)
+gan.fit(ds, steps_per_epoch=late, epochs=(steps - early * early_epochs) // late, callbacks=[snaps], verbose=2)
 
 # %% [markdown]
 # Each panel below is one moment of training: the generated histogram (orange) against the real density
@@ -229,7 +234,8 @@ def show_snapshot(ax, samples, belief, title):
     return twin
 
 
-shown = np.unique(np.linspace(0, len(snaps.steps) - 1, 8).round().astype(int))
+wanted = [0, 25, 50, 100, 200, 500, steps // 4, steps]
+shown = np.unique([np.argmin(np.abs(np.array(snaps.steps) - w)) for w in wanted])
 fig, axes = plt.subplots(2, 4, figsize=(15, 6), constrained_layout=True)
 for ax in axes.flat[len(shown):]:
     ax.axis("off")
@@ -249,20 +255,20 @@ plt.show()
 # %%
 means = [s.mean() for s in snaps.samples]
 stds = [s.std() for s in snaps.samples]
+logged = snaps.logs[1:]  # each snapshot after step 0 carries the mean losses of its epoch
 fig, axes = plt.subplots(1, 2, figsize=(13, 3.2))
 axes[0].plot(snaps.steps, means, "o-", label="mean of G(z)")
 axes[0].plot(snaps.steps, stds, "o-", label="std of G(z)")
 axes[0].axhline(MEAN, color="tab:blue", ls=":")
 axes[0].axhline(STD, color="tab:orange", ls=":")
-axes[0].set_xlabel("generator steps")
-axes[0].legend()
-epochs_steps = snaps.steps[1:]
-axes[1].plot(epochs_steps, history.history["d_loss"], label="d_loss")
-axes[1].plot(epochs_steps, history.history["g_loss"], label="g_loss")
+axes[1].plot(snaps.steps[1:], [log["d_loss"] for log in logged], "o-", label="d_loss")
+axes[1].plot(snaps.steps[1:], [log["g_loss"] for log in logged], "o-", label="g_loss")
 axes[1].axhline(np.log(4), color="tab:blue", ls=":", label="log 4")
 axes[1].axhline(np.log(2), color="tab:orange", ls=":", label="log 2")
-axes[1].set_xlabel("generator steps")
-axes[1].legend()
+for ax in axes:
+    ax.set_xscale("symlog", linthresh=100)  # linear up to 100 steps, logarithmic after
+    ax.set_xlabel("generator steps (log scale after 100)")
+    ax.legend()
 plt.show()
 
 # %% [markdown]

@@ -1,4 +1,4 @@
-"""The ``tfvidgan`` command line: demo, train, sample, data export.
+"""The ``tfvidgan`` command line: demo, train, sample, eval, data export.
 
 Every error a user can cause (unknown names, impossible sizes, unwritable
 folders, missing or foreign checkpoints) ends with a one-line message and exit
@@ -54,6 +54,10 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--out", required=True, help="output file: .npz, .gif, .mp4, .webm or .png")
     sample.add_argument("--label", type=int, default=None, help="class to generate (conditional models)")
     sample.add_argument("--seed", type=int, default=0)
+
+    from tfvidgan.evaluate import add_eval_arguments
+
+    add_eval_arguments(sub.add_parser("eval", help="metrics of a trained run against real data (offline); writes eval.json"))
 
     data = sub.add_parser("data", help="offline datasets")
     data_sub = data.add_subparsers(dest="data_command", required=True)
@@ -160,7 +164,9 @@ def cmd_data(args) -> None:
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
-    handlers = {"demo": cmd_demo, "train": cmd_train, "sample": cmd_sample, "data": cmd_data}
+    from tfvidgan.evaluate import cmd_eval
+
+    handlers = {"demo": cmd_demo, "train": cmd_train, "sample": cmd_sample, "eval": cmd_eval, "data": cmd_data}
     from tfvidgan.checkpoint import CheckpointError
     from tfvidgan.train import TrainingDiverged
 

@@ -245,6 +245,10 @@ def evaluate_samples(samples, dataset, *, requested_labels=None, image_size=None
     return result
 
 
+def _names_of_kind(kind):
+    return [n for n in data.dataset_names() if data.get_spec(n).kind == kind]
+
+
 def _kind_of(samples):
     return {4: "image", 5: "video", 2: "vector"}.get(np.ndim(samples), "matching")
 
@@ -305,6 +309,14 @@ def evaluate_run(run_dir, num=DEFAULT_NUM, real=None, seed=0, out=None) -> dict:
     start = time.monotonic()
     model, cfg = load_run(run)
     dataset = real or cfg.data
+    spec, kind = data.get_spec(dataset), FAMILIES[cfg.model][0]
+    if spec.kind != kind:
+        raise ValueError(f"a {cfg.model!r} run makes {kind} samples, but {dataset!r} holds {spec.kind} data; "
+                         f"choose --real among {_names_of_kind(kind)}")
+    if kind != "vector" and spec.channels != cfg.channels:
+        raise ValueError(f"a {cfg.model!r} run on {cfg.data!r} makes {cfg.channels}-channel samples, but "
+                         f"{dataset!r} has {spec.channels} channel(s); choose --real among "
+                         f"{[n for n in _names_of_kind(kind) if data.get_spec(n).channels == cfg.channels]}")
     conditional = FAMILIES[cfg.model][2]
     requested = (np.arange(num) % cfg.num_classes).astype(np.int64) if conditional else None
     samples = generate(model, cfg, int(num), labels=requested, seed=seed)

@@ -42,3 +42,24 @@ __all__ = [
     "mean_frame_difference_energy", "motion_summary", "optical_flow_stats",
     "temporal_psnr", "temporal_ssim",
 ]
+
+# Feature extractors: offline classifiers shipped with the package, and the
+# standard Inception-v3 / I3D networks (downloaded once, then cached).
+from .extractors import (  # noqa: E402
+    frame_digit_probs,
+    i3d_features,
+    image_features,
+    image_probs,
+    inception_probs,
+    inception_v3_features,
+    load_digit_classifier,
+    load_video_classifier,
+    video_features,
+    video_probs,
+)
+
+__all__ += [
+    "frame_digit_probs", "i3d_features", "image_features", "image_probs",
+    "inception_probs", "inception_v3_features", "load_digit_classifier",
+    "load_video_classifier", "video_features", "video_probs",
+]

@@ -78,6 +78,7 @@ __all__ = [
     "inception_v3_features",
     "inception_probs",
     "load_inception",
+    "use_inception",
     "i3d_features",
     "load_i3d",
     "cache_dir",
@@ -173,6 +174,15 @@ def prepare_videos(videos, size=IMAGE_SIZE, channels=1, min_frames=MIN_VIDEO_FRA
     n, t = shape[:2]
     frames = _resize_frames(x.reshape((n * t,) + tuple(shape[2:])), size)
     return frames.reshape((n, t, size, size, channels))
+
+
+def _inference_fn(model):
+    """``x -> model(x, training=False)`` compiled once (no AutoGraph: nothing to convert)."""
+
+    def forward(x):
+        return model(x, training=False)
+
+    return tf.function(forward, autograph=False, reduce_retracing=True)
 
 
 def _run_batched(fn, x, batch_size):
@@ -279,7 +289,7 @@ class DigitClassifier:
     def __init__(self, model: keras.Model, metadata: dict | None = None):
         self.model = model
         self.metadata = dict(metadata or {})
-        self._fn = tf.function(lambda x: self.model(x, training=False), reduce_retracing=True)
+        self._fn = _inference_fn(model)
 
     def predict(self, images, batch_size=512):
         """``images (N, H, W, 1)`` -> ``(features (N, 64), probs (N, 10))`` as NumPy float32."""
@@ -307,7 +317,7 @@ class VideoDigitClassifier:
     def __init__(self, model: keras.Model, metadata: dict | None = None):
         self.model = model
         self.metadata = dict(metadata or {})
-        self._fn = tf.function(lambda x: self.model(x, training=False), reduce_retracing=True)
+        self._fn = _inference_fn(model)
 
     def predict(self, videos, batch_size=64):
         """``videos (N, T, H, W, 1)`` -> dict of NumPy arrays ``features (N, 64)``,
@@ -514,11 +524,21 @@ def load_inception(timeout=DEFAULT_TIMEOUT) -> keras.Model:
         path = inception_weights_path(timeout)
         with _float32_policy():
             base = keras.applications.InceptionV3(weights=None, include_top=True)
-            base.load_weights(str(path))
-            model = keras.Model(base.input, [base.get_layer("avg_pool").output, base.output])
-        _INCEPTION["model"] = model
-        _INCEPTION["fn"] = tf.function(lambda x: model(x, training=False), reduce_retracing=True)
+        base.load_weights(str(path))
+        use_inception(base)
     return _INCEPTION["model"]
+
+
+def use_inception(base: keras.Model) -> keras.Model:
+    """Use ``base`` (a ``keras.applications.InceptionV3`` with its top) for the Inception functions.
+
+    :func:`load_inception` calls it with the ImageNet network; tests and
+    experiments may pass another one (e.g. randomly initialised).
+    """
+    model = keras.Model(base.input, [base.get_layer("avg_pool").output, base.output])
+    _INCEPTION["model"] = model
+    _INCEPTION["fn"] = _inference_fn(model)
+    return model
 
 
 def inception_preprocess(images) -> np.ndarray:
