@@ -339,19 +339,15 @@ def evaluate_digit(clf):
 
 def evaluate_video(clf):
     results = {}
-    for name, (v, y) in video_heldout_sets().items():
+    sets = video_heldout_sets()
+    sets["clips T=16, blurred + noisy"] = (noisy(sets["clips T=16"][0]), sets["clips T=16"][1])
+    for name, (v, y) in sets.items():
         probs = clf.probs(v)
         results[name] = {"n": int(len(y)),
                          "digit_accuracy": float(np.mean(probs["digit"].argmax(1) == y[:, 0])),
-                         "motion_accuracy": float(np.mean(probs["motion"].argmax(1) == y[:, 1]))}
-    v, y = video_heldout_sets()["clips T=16"]
-    probs = clf.probs(noisy(v))
-    results["clips T=16, blurred + noisy"] = {
-        "n": int(len(y)), "digit_accuracy": float(np.mean(probs["digit"].argmax(1) == y[:, 0])),
-        "motion_accuracy": float(np.mean(probs["motion"].argmax(1) == y[:, 1]))}
-    for r, (name, (clips, _)) in zip(results.values(), video_heldout_sets().items()):
-        p = clf.probs(clips)
-        r["confident_fraction"] = float(np.mean(p["digit"].max(1) >= 0.9))
+                         "motion_accuracy": float(np.mean(probs["motion"].argmax(1) == y[:, 1])),
+                         "confident_fraction": float(np.mean(probs["digit"].max(1) >= 0.9))}
+    v, y = sets["clips T=16"]
     ov, _, _ = outlier_clips(300, np.random.default_rng(HELDOUT_SEEDS["outliers"]), v, y)
     p = clf.probs(ov)
     results["outlier clips (noise, frozen, digit switch)"] = {

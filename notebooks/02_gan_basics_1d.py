@@ -20,7 +20,7 @@
 #
 # **Prerequisites:** notebook 01 (datasets, the shared training step).
 #
-# **CPU time:** about 2 min (normal mode), under a minute in smoke mode.
+# **CPU time:** about 1 min (normal mode), under a minute in smoke mode.
 
 # %%
 # Colab: install tfvidgan next to Colab's own TensorFlow (its version floors admit Colab's, so pip keeps it).
@@ -213,13 +213,15 @@ gan.compile(d_optimizer=adam(), g_optimizer=adam(), loss="non_saturating")
 snaps = Snapshots(xs)
 # Two fit calls continue the same training (optimizer state and schedule live in the model).
 gan.fit(ds, steps_per_epoch=early, epochs=early_epochs, callbacks=[snaps], verbose=0)
-gan.fit(ds, steps_per_epoch=late, epochs=(steps - early * early_epochs) // late, callbacks=[snaps], verbose=2)
+history = gan.fit(ds, steps_per_epoch=late, epochs=(steps - early * early_epochs) // late, callbacks=[snaps], verbose=2)
 
 # %% [markdown]
 # Each panel below is one moment of training: the generated histogram (orange) against the real density
 # (black), and on the right axis the discriminator's belief `sigmoid(D(x))` (green). Look at how `D`
-# pushes: wherever it says "real" (> 1/2), the generator moves mass there. At the end the histogram sits on
-# the density and `D` is close to 1/2 wherever there is data: it can no longer tell.
+# pushes: wherever it says "real" (> 1/2), the generator moves mass there. Early on `D` says "more to the
+# right", and `G` follows; around step 100 it has gone too far (a long right tail) and has to come back.
+# At the end the histogram sits on the density and `D` is close to 1/2 wherever there is data: it can no
+# longer tell. (Far out in the tails there are no samples at all, and `D` says whatever it likes.)
 
 # %%
 def show_snapshot(ax, samples, belief, title):
@@ -247,10 +249,11 @@ fig.savefig(OUT / "snapshots.png", dpi=80)
 plt.show()
 
 # %% [markdown]
-# The same story in numbers. The generated mean finds 4 quickly; the spread takes longer and
-# **oscillates**: `G` overshoots, `D` reacts, `G` corrects. GANs do not descend one loss, they chase a
-# moving target. At the equilibrium `D = 1/2`, so the discriminator loss tends to
-# `2 log 2 = log 4 ≈ 1.386` and the generator loss to `log 2 ≈ 0.693`.
+# The same story in numbers. The generated mean races past 4, **overshoots**, comes back; the spread
+# follows, and both keep wobbling a little around their targets: `G` moves, `D` reacts, `G` corrects.
+# A GAN does not descend one loss, it chases a moving target, which is why the learning rate decays here.
+# At the equilibrium `D = 1/2`, so the discriminator loss tends to `2 log 2 = log 4 ≈ 1.386` and the
+# generator loss to `log 2 ≈ 0.693`: flat loss curves at those values mean "balanced", not "done learning".
 
 # %%
 means = [s.mean() for s in snaps.samples]
@@ -267,6 +270,7 @@ axes[1].axhline(np.log(4), color="tab:blue", ls=":", label="log 4")
 axes[1].axhline(np.log(2), color="tab:orange", ls=":", label="log 2")
 for ax in axes:
     ax.set_xscale("symlog", linthresh=100)  # linear up to 100 steps, logarithmic after
+    ax.set_xlim(left=0)
     ax.set_xlabel("generator steps (log scale after 100)")
     ax.legend()
 plt.show()
@@ -319,6 +323,7 @@ print(f"largest |learned D - D*| where p_data + p_g > 0.02: {np.abs(learned - d_
 fig, ax = plt.subplots(figsize=(8, 3.2))
 ax.plot(xs, p_data, "k", label="p_data = N(4, 1.25²)")
 ax.plot(xs, p_g, "tab:orange", label="p_g = N(2.5, 0.8²) (fixed)")
+ax.set_ylim(0, 0.7)
 ax.legend(loc="upper left")
 twin = ax.twinx()
 twin.plot(xs, d_star, "tab:green", lw=3, alpha=0.5, label="D*(x) by hand")
@@ -366,6 +371,7 @@ print(f"within 2 std of the mean: D* in [{d_star_trained[inside].min():.2f}, {d_
 fig, ax = plt.subplots(figsize=(8, 3))
 ax.plot(xs, p_data, "k", label="p_data")
 ax.plot(xs, p_g_trained, "tab:orange", label="p_g (KDE of the trained G)")
+ax.set_ylim(0, 0.45)
 ax.legend(loc="upper left")
 twin = ax.twinx()
 twin.plot(xs, d_star_trained, "tab:green", lw=3, alpha=0.5, label="D* from the densities")
@@ -458,7 +464,7 @@ for ax in axes:
 plt.show()
 
 # %% [markdown]
-# With the minimax loss the generator hardly moves: its gradients are thousands of times smaller. The
+# With the minimax loss the generator does not move: its gradients are several orders of magnitude smaller. The
 # non-saturating loss walks straight to the data. This is why the paper recommends it, and why it is the
 # default in `tfvidgan`.
 #

@@ -87,7 +87,7 @@ PRESETS: dict[str, dict[str, dict]] = {
     },
     "vgan": {
         "tiny": dict(latent_dim=16, base_filters=4, num_frames=8, batch_size=4, steps=4, steps_per_epoch=2, num_examples=16),
-        "demo": dict(latent_dim=64, base_filters=32, batch_size=32, steps=1200, steps_per_epoch=50, num_examples=4096, max_minutes=9.0),
+        "demo": dict(latent_dim=64, base_filters=32, batch_size=32, steps=4000, steps_per_epoch=100, num_examples=4096, max_minutes=9.0),
         "full": dict(latent_dim=100, base_filters=64, image_size=64, batch_size=32, steps=20000, steps_per_epoch=500, num_examples=20000, two_stream=True),
     },
 }

@@ -8,7 +8,7 @@
 #
 # **Prerequisites:** notebook 02.
 #
-# **CPU time:** under a minute (normal mode), under a minute in smoke mode.
+# **CPU time:** about 1 min (normal mode), under a minute in smoke mode.
 
 # %%
 # Colab: install tfvidgan next to Colab's own TensorFlow (its version floors admit Colab's, so pip keeps it).

@@ -54,7 +54,6 @@ import shutil
 import tarfile
 import tempfile
 import threading
-import urllib.error
 import urllib.request
 import warnings
 from pathlib import Path
