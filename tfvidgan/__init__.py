@@ -15,6 +15,12 @@ The map of the package::
 
 __version__ = "0.1.0"
 
+import warnings  # noqa: E402
+
+# Keras warns on every fit() with a tf.data.Dataset that its default shuffle=True
+# is ignored; our pipelines shuffle themselves, so the warning is only noise.
+warnings.filterwarnings("ignore", message="`shuffle=True` was passed", category=UserWarning)
+
 from tfvidgan import data, losses, video_io  # noqa: E402
 from tfvidgan.config import TrainConfig, get_config  # noqa: E402
 

@@ -1,0 +1,99 @@
+"""Quality benchmark: train each family on the offline data for a fixed CPU
+budget, then measure it with the offline evaluators (``tfvidgan.evaluate``).
+
+Every row of the table has its real-vs-real baseline beside it (a second real
+set rendered with another seed): the score a perfect generator would get at
+this sample size. Bars (issue "Measuring what a GAN made"):
+
+* cgan, <= 10 min: draws the asked digit >= 95% of the time;
+* vgan on moving digits (32x32, 16 frames), <= 30 min: recognisable digits in
+  >= 80% of frames, all ten digits, the same digit across a clip >= 90% of
+  the time, clips that move (not frozen).
+
+Run: ``python benchmarks/quality.py`` (about 60 minutes on 2 cores);
+``--only vgan`` or ``--scale 0.1`` (budgets x 0.1) for a quick look. Runs go
+to ``runs/quality/<family>`` and are resumed if present.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+from tfvidgan.config import get_config  # noqa: E402
+from tfvidgan.evaluate import evaluate_run  # noqa: E402
+from tfvidgan.train import train  # noqa: E402
+
+# family -> (training minutes, config overrides)
+BUDGETS = {
+    "gaussian": (2, {}),
+    "dcgan": (10, {}),
+    "cgan": (10, {}),
+    "vae": (5, {}),
+    "vgan": (30, {"image_size": 32, "num_frames": 16}),
+}
+
+# (metric key, label, bar as (op, value) or None)
+COLUMNS = {
+    "gaussian": [("mean", "mean", None), ("std", "std", None), ("wasserstein_1", "W1", None)],
+    "dcgan": [("fid", "digit-FID", None), ("class_coverage", "class coverage", None), ("recognisable", "recognisable", None)],
+    "cgan": [("fid", "digit-FID", None), ("conditional_accuracy", "asked digit drawn", (">=", 0.95))],
+    "vae": [("fid", "digit-FID", None), ("class_coverage", "class coverage", None), ("recognisable", "recognisable", None)],
+    "vgan": [
+        ("fvd", "FVD", None),
+        ("recognisable_frames", "recognisable frames", (">=", 0.80)),
+        ("digit_coverage", "digit coverage", (">=", 1.0)),
+        ("clip_consistency", "clip consistency", (">=", 0.90)),
+        ("motion.frozen_fraction", "frozen clips", ("<=", 0.05)),
+        ("motion.flow_mean_magnitude", "flow px/frame", None),
+    ],
+}
+
+
+def lookup(metrics, key):
+    for part in key.split("."):
+        metrics = metrics.get(part) if isinstance(metrics, dict) else None
+    return metrics
+
+
+def verdict(value, bar):
+    if bar is None or value is None:
+        return ""
+    op, target = bar
+    ok = value >= target if op == ">=" else value <= target
+    return " (pass)" if ok else f" (FAIL: bar {op} {target})"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", nargs="*", default=list(BUDGETS), choices=list(BUDGETS))
+    parser.add_argument("--scale", type=float, default=1.0, help="multiply every time budget")
+    parser.add_argument("--num", type=int, default=1000, help="samples per evaluation")
+    parser.add_argument("--out", default="runs/quality")
+    args = parser.parse_args()
+
+    results = {}
+    for family in args.only:
+        minutes, overrides = BUDGETS[family]
+        cfg = get_config(family, "demo", **{**overrides, "steps": 100_000, "max_minutes": minutes * args.scale})
+        run_dir = Path(args.out) / family
+        train(cfg, run_dir, verbose=2)
+        results[family] = evaluate_run(run_dir, num=args.num)
+        results[family]["minutes"] = minutes * args.scale
+        (Path(args.out) / "quality.json").write_text(json.dumps(results, indent=2))
+
+    print("\n| family | budget | metric | generated | real vs real |")
+    print("|---|---|---|---|---|")
+    for family, res in results.items():
+        for key, label, bar in COLUMNS[family]:
+            g, b = lookup(res["generated"], key), lookup(res["baseline"], key)
+            fmt = lambda v: "-" if v is None else f"{v:.3g}"  # noqa: E731
+            print(f"| {family} | {res['minutes']:g} min | {label} | {fmt(g)}{verdict(g, bar)} | {fmt(b)} |")
+
+
+if __name__ == "__main__":
+    main()
