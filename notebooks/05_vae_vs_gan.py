@@ -20,7 +20,7 @@
 #
 # **Prerequisites:** notebook 03 (DCGAN on digits) and notebook 04.
 #
-# **CPU time:** about 8 min (normal mode), under a minute in smoke mode.
+# **CPU time:** about 7 min (normal mode), under a minute in smoke mode.
 
 # %%
 # Colab: install tfvidgan next to Colab's own TensorFlow (its version floors admit Colab's, so pip keeps it).
@@ -238,9 +238,8 @@ plt.show()
 # Read the two curves together. In the first epochs the KL *rises*: the encoder learns to put information about the
 # image into `z`, which costs nats of KL but saves many more nats of reconstruction. Afterwards the KL drifts down
 # slowly while the reconstruction keeps improving: the model learns to spend its nats more efficiently. The ELBO
-# climbs steadily, with
-# none of the tug-of-war oscillations of GAN losses: it is a number you can trust to compare runs (higher = a
-# tighter bound on the data likelihood), something a GAN never gives you.
+# climbs steadily, with none of the tug-of-war oscillations of GAN losses: it is a number you can trust to compare
+# runs (higher = a tighter bound on the data likelihood), something a GAN never gives you.
 #
 # ## 6. What the VAE learned
 #

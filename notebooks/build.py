@@ -8,6 +8,7 @@ Edit the .py, run ``python notebooks/build.py``, commit both.
 
 from __future__ import annotations
 
+import hashlib
 import sys
 from pathlib import Path
 
@@ -25,8 +26,9 @@ def sources() -> list[Path]:
 def to_notebook(source: Path):
     nb = jupytext.read(source)
     nb.metadata = {"kernelspec": KERNEL, "language_info": {"name": "python"}, "colab": {"provenance": []}}
-    for cell in nb.cells:
+    for i, cell in enumerate(nb.cells):
         cell.metadata = {}
+        cell.id = hashlib.sha1(f"{i}:{cell.source}".encode()).hexdigest()[:12]  # stable ids: clean diffs
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
     return nb

@@ -92,7 +92,7 @@ PRESETS: dict[str, dict[str, dict]] = {
     },
 }
 PRESETS["cgan"] = PRESETS["dcgan"]
-PRESETS["vae"] = {name: {**p, "latent_dim": 16, "d_lr": 1e-3} for name, p in PRESETS["dcgan"].items()}
+PRESETS["vae"] = {name: {**p, "latent_dim": 16, "g_lr": 1e-3} for name, p in PRESETS["dcgan"].items()}  # one optimizer: g_lr
 
 
 def get_config(model: str, preset: str = "demo", **overrides) -> TrainConfig:

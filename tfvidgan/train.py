@@ -173,11 +173,11 @@ def train(cfg: TrainConfig, out_dir, extra_callbacks=(), verbose=None, write_out
 
 
 def generate(model, cfg: TrainConfig, num: int, labels=None, seed: int = 0):
-    """``num`` samples (float32, [-1, 1] for pixels) from a trained model."""
-    keras.utils.set_random_seed(seed)
+    """``num`` samples (float32, [-1, 1] for pixels) from a trained model;
+    the same ``seed`` gives the same samples."""
     if cfg.model == "vae":
-        return model.sample(num)
-    return model.sample(num, labels=labels)
+        return model.sample(num, seed=seed)
+    return model.sample(num, labels=labels, seed=seed)
 
 
 def write_run_outputs(model, cfg: TrainConfig, out: Path, num: int = 16) -> dict:

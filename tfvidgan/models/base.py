@@ -94,9 +94,10 @@ class GAN(keras.Model):
 
     # --- hooks a family may override --------------------------------------
 
-    def sample_latents(self, batch_size):
-        """z ~ N(0, I), shape ``(batch_size, latent_dim)``."""
-        return keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
+    def sample_latents(self, batch_size, seed_generator=None):
+        """z ~ N(0, I), shape ``(batch_size, latent_dim)``, from the model's
+        :class:`keras.random.SeedGenerator` unless another one is given."""
+        return keras.random.normal((batch_size, self.latent_dim), seed=seed_generator or self.seed_generator)
 
     def generate(self, latents, labels=None, training=False):
         """Run the generator; conditional models also get ``labels``."""
@@ -165,11 +166,12 @@ class GAN(keras.Model):
 
     # --- using a trained model ---------------------------------------------
 
-    def sample(self, num, labels=None, batch_size=64):
+    def sample(self, num, labels=None, batch_size=64, seed=None):
         """Generate ``num`` samples as a NumPy float32 array in the generator's range.
 
         ``labels`` (conditional models): an int, or an int array of shape
-        ``(num,)``; cycles through the classes when omitted.
+        ``(num,)``; cycles through the classes when omitted. ``seed`` makes the
+        draw repeatable (otherwise the model's own noise stream moves on).
         """
         import numpy as np
 
@@ -177,10 +179,11 @@ class GAN(keras.Model):
             if labels is None:
                 labels = np.arange(num) % self.num_classes
             labels = np.broadcast_to(np.asarray(labels, dtype="int32"), (num,))
+        seed_generator = keras.random.SeedGenerator(seed) if seed is not None else None
         chunks = []
         for start in range(0, num, batch_size):
             n = min(batch_size, num - start)
-            z = self.sample_latents(n)
+            z = self.sample_latents(n, seed_generator)
             y = None if labels is None else ops.convert_to_tensor(labels[start : start + n])
             chunks.append(ops.convert_to_numpy(self.generate(z, y, training=False)))
         return np.concatenate(chunks, axis=0).astype("float32")

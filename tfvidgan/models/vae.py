@@ -97,12 +97,14 @@ class VAE(keras.Model):
             self.trackers[name].update_state(value)
         return {name: tracker.result() for name, tracker in self.trackers.items()}
 
-    def sample(self, num, batch_size=64):
-        """Decode ``num`` draws z ~ N(0, I); NumPy ``(num, H, W, C)`` in [-1, 1]."""
+    def sample(self, num, batch_size=64, seed=None):
+        """Decode ``num`` draws z ~ N(0, I); NumPy ``(num, H, W, C)`` in [-1, 1].
+        ``seed`` makes the draw repeatable."""
         import numpy as np
 
+        seed_generator = keras.random.SeedGenerator(seed) if seed is not None else self.seed_generator
         out = []
         for start in range(0, num, batch_size):
-            z = keras.random.normal((min(batch_size, num - start), self.latent_dim), seed=self.seed_generator)
+            z = keras.random.normal((min(batch_size, num - start), self.latent_dim), seed=seed_generator)
             out.append(ops.convert_to_numpy(self.decoder(z, training=False)))
         return np.concatenate(out).astype("float32")
