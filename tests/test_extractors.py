@@ -91,6 +91,7 @@ def test_shape_and_channel_errors():
         ex.image_features(np.full((2, 32, 32, 1), np.nan, np.float32))
 
 
+@pytest.mark.filterwarnings("ignore::scipy.linalg.LinAlgWarning")  # dead ReLU units on noise
 def test_fid_real_vs_real_much_smaller_than_real_vs_noise():
     a, _ = data.load_arrays("digits", 300, seed=SEED)
     b, _ = data.load_arrays("digits", 300, seed=SEED + 1)
@@ -220,6 +221,16 @@ def test_i3d_downloads_once_caches_and_returns_logits(cache, monkeypatch, fake_i
     np.testing.assert_allclose(first, expected, rtol=1e-3, atol=1e-3)
     with pytest.warns(UserWarning, match="resampling T=8"):
         assert ex.i3d_features(videos[:, :8]).shape == (3, 400)
+
+
+def test_i3d_uses_an_archive_copied_into_the_cache(cache, monkeypatch, fake_i3d_archive):
+    monkeypatch.setenv("TFVIDGAN_I3D_URL", f"http://127.0.0.1:{dead_port()}/i3d.tar.gz")
+    cache.mkdir(parents=True)
+    (cache / f"{ex.I3D_DIRNAME}.tar.gz").write_bytes(fake_i3d_archive[0])
+    assert ex.i3d_features(np.zeros((2, 16, 8, 8, 3), np.float32)).shape == (2, 400)
+    assert [p.name for p in cache.iterdir()] == [ex.I3D_DIRNAME]  # extracted; the archive is gone
+    with pytest.raises(ValueError, match="shape"):
+        ex.i3d_features(np.zeros((16, 8, 8, 3), np.float32))
 
 
 def test_i3d_truncated_download_leaves_no_cache(cache, monkeypatch, fake_i3d_archive):

@@ -167,12 +167,12 @@ def test_gaussian_gan_moves_towards_the_data_mean():
 
     keras.utils.set_random_seed(0)
     model = gaussian.GaussianGAN(gaussian.build_generator(4), gaussian.build_discriminator(), 4, seed=0)
-    model.compile(keras.optimizers.Adam(1e-2, beta_1=0.5), keras.optimizers.Adam(1e-2, beta_1=0.5))
-    start = abs(float(model.sample(512).mean()) - 4.0)
+    model.compile(keras.optimizers.Adam(5e-3, beta_1=0.5), keras.optimizers.Adam(5e-3, beta_1=0.5))
+    start = abs(float(model.sample(1024, seed=1).mean()) - 4.0)
     ds = tf.data.Dataset.from_tensor_slices(gaussian_1d(4096)).shuffle(4096, seed=0).batch(128).repeat()
     model.fit(ds, epochs=1, steps_per_epoch=300, verbose=0)
-    end = abs(float(model.sample(512).mean()) - 4.0)
-    assert end < 0.5 * start and end < 1.0, (start, end)
+    end = abs(float(model.sample(1024, seed=1).mean()) - 4.0)
+    assert start > 2.0 and end < 0.5, (start, end)
 
 
 def test_mixed_bfloat16_step_runs_and_keeps_float32_outputs():

@@ -32,9 +32,11 @@ from __future__ import annotations
 import json
 import math
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
+from scipy import linalg
 
 from tfvidgan import data
 
@@ -61,8 +63,10 @@ def _feature_metrics(features, reference, seed):
     # KID on 10 random halves (at most 1000 rows each): the spread gives its std
     subset = max(2, min(1000, len(features) // 2, len(reference) // 2))
     kid, kid_std = distances.kernel_distance(features, reference, num_subsets=10, subset_size=subset, seed=seed)
-    out = {"frechet": distances.frechet_distance_from_features(features, reference),
-           "kid": kid, "kid_std": kid_std}
+    with warnings.catch_warnings():  # near-singular covariances are handled (eps retry)
+        warnings.simplefilter("ignore", linalg.LinAlgWarning)
+        frechet = distances.frechet_distance_from_features(features, reference)
+    out = {"frechet": frechet, "kid": kid, "kid_std": kid_std}
     out.update(diversity.precision_recall(reference, features, k=3))
     out.update(diversity.density_coverage(reference, features, k=5))
     return out

@@ -34,31 +34,39 @@ def up_block(x, filters: int, strides, dims: int = 2):
 
     ``dims=2`` uses ``Conv2DTranspose`` (images), ``dims=3`` ``Conv3DTranspose``
     (videos; ``strides`` like ``(2, 2, 2)`` or ``(1, 2, 2)`` to upsample space only).
+    Under mixed precision the convolution runs in the compute dtype while batch
+    norm and ReLU stay in float32: on CPUs their bfloat16 kernels are slower
+    than float32 (measured in ``benchmarks/README.md``).
     """
     conv = layers.Conv2DTranspose if dims == 2 else layers.Conv3DTranspose
     x = conv(filters, 4, strides=strides, padding="same", use_bias=False)(x)
-    x = layers.BatchNormalization()(x)
-    return layers.ReLU()(x)
+    x = layers.BatchNormalization(dtype="float32")(x)
+    return layers.ReLU(dtype="float32")(x)
 
 
-def down_block(x, filters: int, strides, dims: int = 2, spectral_norm: bool = False):
+def down_block(x, filters: int, strides, dims: int = 2, spectral_norm: bool = False, first: bool = False):
     """Strided convolution -> LeakyReLU(0.2) (the DCGAN discriminator block).
 
     No batch norm: it would couple the samples of a batch, which breaks the
     per-sample gradient penalty of WGAN-GP (Gulrajani et al. 2017, Sec. 4).
+    ``first=True`` keeps the block reading raw pixels in float32: a convolution
+    over 1-3 input channels gains nothing from bfloat16 and loses speed on CPUs.
     """
     conv = layers.Conv2D if dims == 2 else layers.Conv3D
-    x = maybe_spectral_norm(conv(filters, 4, strides=strides, padding="same"), spectral_norm)(x)
-    return layers.LeakyReLU(0.2)(x)
+    dtype = "float32" if first else None
+    x = maybe_spectral_norm(conv(filters, 4, strides=strides, padding="same", dtype=dtype), spectral_norm)(x)
+    return layers.LeakyReLU(0.2, dtype=dtype)(x)
 
 
 def to_pixels(x, channels: int, strides=2, dims: int = 2):
-    """Last generator layer: a transposed convolution to ``channels`` with
-    ``tanh`` into [-1, 1] (upsampling by ``strides``, like the DCGAN paper's
-    last layer). Kept in float32 under mixed precision so samples stay accurate.
+    """Last generator layer: a transposed convolution to ``channels`` (upsampling
+    by ``strides``, like the DCGAN paper's last layer), then ``tanh`` into
+    [-1, 1]. The convolution runs in the compute dtype; ``tanh`` and the
+    output are float32 under mixed precision, so samples stay accurate.
     """
     conv = layers.Conv2DTranspose if dims == 2 else layers.Conv3DTranspose
-    return conv(channels, 4, strides=strides, padding="same", activation="tanh", dtype="float32")(x)
+    x = conv(channels, 4, strides=strides, padding="same")(x)
+    return layers.Activation("tanh", dtype="float32")(x)
 
 
 def logits_head(h, spectral_norm: bool = False):

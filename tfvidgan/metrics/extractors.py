@@ -399,10 +399,10 @@ def cache_dir() -> Path:
     return Path(os.environ.get("TFVIDGAN_CACHE") or Path.home() / ".cache" / "tfvidgan").expanduser()
 
 
-def _offline_message(what, url, dest, reason):
+def _offline_message(what, url, dest, reason, hint=""):
     return (
         f"could not download {what} from {url} ({reason}). Without network access: download "
-        f"{url} on a machine with network and copy it to {dest}; or use the offline "
+        f"{url} on a machine with network and copy it to {dest}{' ' + hint if hint else ''}; or use the offline "
         "extractors that ship with tfvidgan (tfvidgan.metrics.extractors.image_features / "
         "video_features, used by `tfvidgan eval`).")
 
@@ -427,7 +427,7 @@ def _urlopen(url, timeout):
     return box["response"]
 
 
-def download(url, dest, *, what="a file", timeout=DEFAULT_TIMEOUT, md5=None) -> Path:
+def download(url, dest, *, what="a file", timeout=DEFAULT_TIMEOUT, md5=None, hint="") -> Path:
     """Download ``url`` to ``dest`` safely; return ``dest``.
 
     The bytes go to a temporary file next to ``dest`` that is renamed only once
@@ -446,7 +446,7 @@ def download(url, dest, *, what="a file", timeout=DEFAULT_TIMEOUT, md5=None) -> 
             with response:
                 expected = response.headers.get("Content-Length")
                 expected = int(expected) if expected and expected.isdigit() else None
-                hasher = hashlib.md5() if md5 else None
+                hasher = hashlib.md5(usedforsecurity=False) if md5 else None
                 received = 0
                 while True:
                     chunk = response.read(1 << 20)
@@ -467,7 +467,7 @@ def download(url, dest, *, what="a file", timeout=DEFAULT_TIMEOUT, md5=None) -> 
     except Exception as err:  # noqa: BLE001 - every failure gets the same clear message
         tmp.unlink(missing_ok=True)
         reason = getattr(err, "reason", None) or err
-        raise ConnectionError(_offline_message(what, url, dest, f"{type(err).__name__}: {reason}")) from err
+        raise ConnectionError(_offline_message(what, url, dest, f"{type(err).__name__}: {reason}", hint)) from err
     finally:
         tmp.unlink(missing_ok=True)
 
@@ -643,7 +643,10 @@ def i3d_path(timeout=DEFAULT_TIMEOUT) -> Path:
     url = i3d_url()
     root = cache_dir()
     root.mkdir(parents=True, exist_ok=True)
-    archive = download(url, root / f"{I3D_DIRNAME}.tar.gz", what="the I3D Kinetics-400 model", timeout=timeout)
+    archive = root / f"{I3D_DIRNAME}.tar.gz"
+    if not archive.is_file():  # a copied-in archive is used as is (downloads land here only when complete)
+        download(url, archive, what="the I3D Kinetics-400 model", timeout=timeout,
+                 hint=f"(or extract it and copy the folder holding saved_model.pb to {final})")
     workdir = Path(tempfile.mkdtemp(prefix=f"{I3D_DIRNAME}.", suffix=".extract", dir=root))
     try:
         try:
@@ -658,9 +661,10 @@ def i3d_path(timeout=DEFAULT_TIMEOUT) -> Path:
             raise RuntimeError(
                 f"the archive downloaded from {url} holds no saved_model.pb; it was deleted. "
                 f"Copy an extracted I3D SavedModel folder to {final}")
-        if final.exists():
-            shutil.rmtree(final)
-        os.replace(found[0], final)
+        if not (final / "saved_model.pb").is_file():  # another process may have finished first
+            if final.exists():
+                shutil.rmtree(final)
+            os.replace(found[0], final)
     finally:
         archive.unlink(missing_ok=True)
         shutil.rmtree(workdir, ignore_errors=True)
@@ -739,10 +743,12 @@ def i3d_features(videos, batch_size=8, num_frames=I3D_FRAMES, timeout=DEFAULT_TI
     comparing models. The model (about 50 MB) is downloaded once from
     :func:`i3d_url` into :func:`i3d_model_dir`.
     """
+    shape = np.shape(videos)
+    if len(shape) != 5 or shape[-1] not in (1, 3) or shape[0] < 1:
+        raise ValueError(f"videos must have shape (N, T, H, W, 1) or (N, T, H, W, 3) with N >= 1, "
+                         f"got {tuple(shape)}")
+    n = shape[0]
     fn = load_i3d(timeout)
-    n = np.shape(videos)[0] if np.ndim(videos) == 5 else None
-    if n is None:
-        i3d_preprocess(videos)  # raises the shape error
     out = []
     for start in range(0, n, batch_size):
         x = i3d_preprocess(np.asarray(videos[start:start + batch_size]), num_frames)

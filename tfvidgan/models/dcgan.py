@@ -32,7 +32,7 @@ def build_generator(latent_dim=100, image_size=32, channels=1, base_filters=32) 
     z = keras.Input((latent_dim,), name="z")
     h = layers.Dense(4 * 4 * base_filters * 2 ** (k - 1), use_bias=False)(z)
     h = layers.Reshape((4, 4, base_filters * 2 ** (k - 1)))(h)
-    h = layers.ReLU()(layers.BatchNormalization()(h))
+    h = layers.ReLU(dtype="float32")(layers.BatchNormalization(dtype="float32")(h))
     for i in reversed(range(1, k)):
         h = up_block(h, base_filters * 2 ** (i - 1), strides=2, dims=2)
     return keras.Model(z, to_pixels(h, channels, strides=2, dims=2), name="generator")
@@ -54,7 +54,7 @@ def build_discriminator(
     x = keras.Input((image_size, image_size, channels), name="image")
     h = x
     for i in range(k):
-        h = down_block(h, base_filters * 2**i, strides=2, dims=2, spectral_norm=spectral_norm)
+        h = down_block(h, base_filters * 2**i, strides=2, dims=2, spectral_norm=spectral_norm, first=i == 0)
     out = logits_head(h, spectral_norm) if include_top else layers.Flatten()(h)
     return keras.Model(x, out, name="discriminator" if include_top else "features")
 

@@ -59,7 +59,7 @@ def build_generator(latent_dim=100, num_frames=16, image_size=32, channels=1, ba
     z = keras.Input((latent_dim,), name="z")
     h = layers.Dense(t0 * 4 * 4 * top, use_bias=False)(z)
     h = layers.Reshape((t0, 4, 4, top))(h)
-    h = layers.ReLU()(layers.BatchNormalization()(h))
+    h = layers.ReLU(dtype="float32")(layers.BatchNormalization(dtype="float32")(h))
     strides = [(2 if i < m else 1, 2, 2) for i in range(k)]  # double time first
     for i in range(k - 1):
         h = up_block(h, base_filters * 2 ** (k - 2 - i), strides=strides[i], dims=3)
@@ -67,10 +67,11 @@ def build_generator(latent_dim=100, num_frames=16, image_size=32, channels=1, ba
     if not two_stream:
         return keras.Model(z, foreground, name="generator")
 
-    mask = layers.Conv3DTranspose(1, 4, strides=strides[-1], padding="same", activation="sigmoid", dtype="float32")(h)
+    mask = layers.Conv3DTranspose(1, 4, strides=strides[-1], padding="same")(h)
+    mask = layers.Activation("sigmoid", dtype="float32")(mask)
     b = layers.Dense(4 * 4 * top, use_bias=False)(z)
     b = layers.Reshape((4, 4, top))(b)
-    b = layers.ReLU()(layers.BatchNormalization()(b))
+    b = layers.ReLU(dtype="float32")(layers.BatchNormalization(dtype="float32")(b))
     for i in range(k - 1):
         b = up_block(b, base_filters * 2 ** (k - 2 - i), strides=2, dims=2)
     background = layers.Reshape((1, image_size, image_size, channels))(to_pixels(b, channels, dims=2))
@@ -96,7 +97,8 @@ def build_discriminator(
     for i in range(k):
         time_stride = 2 if t > 1 else 1
         t = -(-t // time_stride)
-        h = down_block(h, base_filters * 2**i, strides=(time_stride, 2, 2), dims=3, spectral_norm=spectral_norm)
+        h = down_block(h, base_filters * 2**i, strides=(time_stride, 2, 2), dims=3, spectral_norm=spectral_norm,
+                       first=i == 0)
     out = logits_head(h, spectral_norm) if include_top else layers.Flatten()(h)
     return keras.Model(x, out, name="discriminator" if include_top else "features")
 
