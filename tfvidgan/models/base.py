@@ -2,12 +2,15 @@
 
 :class:`GAN` is a :class:`keras.Model` holding a ``generator`` and a
 ``discriminator``. Its :meth:`GAN.train_step` is the whole algorithm of
-Goodfellow et al. 2014 (https://arxiv.org/abs/1406.2661), Algorithm 1 (the
-generator update reuses the fakes of the last discriminator update, scored by
-the updated discriminator, which saves one generator pass per step), with the
+Goodfellow et al. 2014 (https://arxiv.org/abs/1406.2661), Algorithm 1, with the
 options later papers added: other losses, ``d_steps`` critic updates per
 generator update (WGAN), gradient penalties (WGAN-GP, R1), one-sided label
 smoothing and separate learning rates (TTUR, Heusel et al. 2017).
+
+The last discriminator update and the generator update share one forward
+pass (two gradient tapes on the same fakes, as in the TensorFlow DCGAN
+tutorial): both networks step simultaneously, which costs one generator and
+one discriminator pass fewer than updating them one after the other.
 
 Because it is a ``keras.Model``, ``model.fit(dataset, callbacks=...)`` gives the
 Keras progress bar, callbacks, ``tf.function`` compilation and
@@ -120,21 +123,25 @@ class GAN(keras.Model):
         real, labels = data if isinstance(data, tuple) else (data, None)
         batch_size = ops.shape(real)[0]
 
-        with tf.GradientTape() as g_tape:
-            # 1. Generate a batch of fakes (the tape keeps this pass for step 3).
+        # 1. Extra critic updates when d_steps > 1 (WGAN): discriminator only, fresh fakes.
+        for _ in range(self.d_steps - 1):
+            self.discriminator_step(real, self.generate(self.sample_latents(batch_size), labels, training=True), labels)
+
+        # 2. One forward pass watched by two tapes: both networks learn from the same fakes.
+        with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
             fake = self.generate(self.sample_latents(batch_size), labels, training=True)
-
-            # 2. Discriminator: push real logits up and fake logits down, d_steps
-            #    times (extra steps on fresh fakes); not part of G's gradient.
+            real_logits = self.discriminate(real, labels, training=True)
+            fake_logits = self.discriminate(fake, labels, training=True)
+            d_loss = self.d_loss_fn(real_logits, fake_logits, self.label_smoothing)
+            g_loss = self.g_loss_fn(fake_logits)
             with g_tape.stop_recording():
-                for step in range(self.d_steps):
-                    d_fake = fake if step == 0 else self.generate(self.sample_latents(batch_size), labels, training=True)
-                    d_loss, d_grads, real_logits, fake_logits = self.discriminator_step(real, d_fake, labels)
+                d_total = d_loss + self.penalty(real, fake, labels)
+            d_scaled, g_scaled = self.d_optimizer.scale_loss(d_total), self.g_optimizer.scale_loss(g_loss)
 
-            # 3. Generator: make the *updated* discriminator call the fakes real.
-            g_loss = self.g_loss_fn(self.discriminate(fake, labels, training=True))
-            scaled = self.g_optimizer.scale_loss(g_loss)
-        g_grads = g_tape.gradient(scaled, self.generator.trainable_weights)
+        # 3. Update both networks, each with its own optimizer.
+        d_grads = d_tape.gradient(d_scaled, self.discriminator.trainable_weights)
+        g_grads = g_tape.gradient(g_scaled, self.generator.trainable_weights)
+        self.d_optimizer.apply_gradients(zip(d_grads, self.discriminator.trainable_weights))
         self.g_optimizer.apply_gradients(zip(g_grads, self.generator.trainable_weights))
 
         # 4. Report running means (the progress bar and callbacks read these).
@@ -151,17 +158,15 @@ class GAN(keras.Model):
         return {name: tracker.result() for name, tracker in self.trackers.items()}
 
     def discriminator_step(self, real, fake, labels=None):
-        """One discriminator update on a real and a fake batch; returns
-        ``(d_loss, d_grads, real_logits, fake_logits)``."""
+        """One discriminator-only update (the extra critic steps of WGAN)."""
         fake = tf.stop_gradient(fake)
         with tf.GradientTape() as tape:
             real_logits = self.discriminate(real, labels, training=True)
             fake_logits = self.discriminate(fake, labels, training=True)
             d_loss = self.d_loss_fn(real_logits, fake_logits, self.label_smoothing)
             scaled = self.d_optimizer.scale_loss(d_loss + self.penalty(real, fake, labels))
-        d_grads = tape.gradient(scaled, self.discriminator.trainable_weights)
-        self.d_optimizer.apply_gradients(zip(d_grads, self.discriminator.trainable_weights))
-        return d_loss, d_grads, real_logits, fake_logits
+        grads = tape.gradient(scaled, self.discriminator.trainable_weights)
+        self.d_optimizer.apply_gradients(zip(grads, self.discriminator.trainable_weights))
 
     def penalty(self, real, fake, labels=None):
         """Weighted gradient penalties added to the discriminator loss (0 when off)."""
