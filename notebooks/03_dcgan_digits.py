@@ -36,9 +36,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import Image as PNG
 from IPython.display import display
+from keras import ops
 
 import tfvidgan
-from tfvidgan import callbacks, course, losses, runtime, video_io
+from tfvidgan import callbacks, course, losses, runtime, train, video_io
 from tfvidgan.course import nb03, pick
 from tfvidgan.data import make_dataset
 from tfvidgan.layers import down_block, to_pixels, up_block
@@ -191,12 +192,19 @@ print(inspect.getsource(losses.non_saturating_generator_loss))
 # What to look for: blobs after the first epoch, strokes after a few, then digit shapes that get
 # sharper. The numbers in the progress line: `d_loss` near `log 4 = 1.39` means the
 # discriminator can barely tell real from fake; `real_score` and `fake_score` are its mean logits.
+#
+# One deviation from the paper: the generator's learning rate is **4e-4**, twice the
+# discriminator's. Giving the two players different learning rates is the TTUR idea of Heusel et
+# al. 2017 ([arXiv:1706.08500](https://arxiv.org/abs/1706.08500)). On these digits, with 2e-4
+# for both, the discriminator stays confused (`d_loss` close to `log 4`) while the digits stay
+# blobby for thousands of steps; a faster generator reaches clean strokes within our CPU budget.
+# Try 2e-4 for both and compare the grids.
 
 # %%
 model = dcgan.DCGAN(generator, discriminator, latent_dim=LATENT_DIM, seed=0)
 model.compile(
     d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
-    g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
+    g_optimizer=keras.optimizers.Adam(4e-4, beta_1=0.5),
     loss="non_saturating",
 )
 
@@ -277,10 +285,8 @@ show(np.concatenate(rows), ncols=10, title="latent interpolation: left z0, right
 # above, so a notebook and a script stay interchangeable:
 
 # %%
-from tfvidgan import train  # noqa: E402
-
-cfg = tfvidgan.get_config("dcgan", "demo", base_filters=BASE_FILTERS)
-print({k: getattr(cfg, k) for k in ("latent_dim", "base_filters", "batch_size", "steps", "loss", "d_lr", "beta_1")})
+cfg = tfvidgan.get_config("dcgan", "demo", base_filters=BASE_FILTERS, g_lr=4e-4)
+print({k: getattr(cfg, k) for k in ("latent_dim", "base_filters", "batch_size", "steps", "loss", "d_lr", "g_lr", "beta_1")})
 same = train.build_model(cfg)
 print("generator parameters:", same.generator.count_params(), "(config)",
       "vs", dcgan.build_generator(cfg.latent_dim, 32, 1, cfg.base_filters).count_params(), "(by hand)")
@@ -300,9 +306,6 @@ print("generator parameters:", same.generator.count_params(), "(config)",
 # (`ops.softplus`, `ops.mean`).
 
 # %%
-from keras import ops  # noqa: E402
-
-
 def my_d_loss(real_logits, fake_logits, label_smoothing=0.0):
     # TODO: return a scalar: mean BCE(real, 1 - label_smoothing) + mean BCE(fake, 0)
     raise course.TODO
