@@ -190,13 +190,18 @@ def test_gradient_norm_alarm(image_model):
 # --- ModeCollapseMonitor ----------------------------------------------------
 
 
+def _last_conv(model):
+    """The generator's last layer with weights (the pixel convolution before tanh)."""
+    return [layer for layer in model.generator.layers if layer.weights][-1]
+
+
 def test_mode_collapse_monitor_flags_constant_generator_only():
     real = np.random.default_rng(0).uniform(-1, 1, (16, 16, 16, 1)).astype("float32")
 
     # An untrained generator gives nearly one image for every z; a larger last
     # kernel makes its outputs as varied as a trained one's.
     varied = _dcgan()
-    for w in varied.generator.layers[-1].weights:
+    for w in _last_conv(varied).weights:
         w.assign(30 * w.numpy())
     cb = health.ModeCollapseMonitor(real, num=8, warmup_epochs=0)
     cb.set_model(varied)
@@ -206,7 +211,7 @@ def test_mode_collapse_monitor_flags_constant_generator_only():
     assert cb.alarms == [] and cb.history[0]["ratio"] > 0.3
 
     collapsed = _dcgan()
-    for w in collapsed.generator.layers[-1].weights:  # the last conv: output = tanh(0) for every z
+    for w in _last_conv(collapsed).weights:  # output = tanh(0) for every z
         w.assign(np.zeros(w.shape, "float32"))
     cb = health.ModeCollapseMonitor(real, num=8)  # warm-up: the first epoch never warns
     cb.set_model(collapsed)
