@@ -75,8 +75,8 @@ print("dtype policy:", policy)
 LATENT_DIM = 64
 BASE_FILTERS = pick(normal=32, smoke=8)
 BATCH_SIZE = pick(normal=64, smoke=16)
-STEPS_PER_EPOCH = pick(normal=250, smoke=2)
-EPOCHS = pick(normal=16, smoke=2)
+STEPS_PER_EPOCH = pick(normal=400, smoke=2)
+EPOCHS = pick(normal=15, smoke=2)
 
 dataset = make_dataset("digits", batch_size=BATCH_SIZE, num=pick(normal=8192, smoke=64))
 real = next(iter(dataset))
@@ -142,14 +142,17 @@ generator.summary()
 discriminator.summary()
 
 # %% [markdown]
-# Under `mixed_bfloat16` the convolutions compute in bfloat16, but the last layer of each network
-# stays float32 (`to_pixels` and the logit head set `dtype="float32"`), so pixels and logits
-# keep full precision and the losses are computed in float32:
+# Under `mixed_bfloat16` every layer stores its weights in float32, and the big convolutions
+# compute in bfloat16. A few layers are pinned to float32 on purpose: the generator's final `tanh`
+# and the discriminator's logit, so pixels and logits keep full precision and the losses are
+# computed in float32; and on CPUs batch norm, ReLU and the first discriminator convolution (a
+# 1-channel input), whose bfloat16 kernels are not faster. The table shows each layer's choice:
 
 # %%
 for net in (generator, discriminator):
-    print(f"{net.name:14s} first layer computes in {net.layers[1].compute_dtype}, "
-          f"output {net.layers[-1].compute_dtype}, weights stored as {net.layers[1].variable_dtype}")
+    print(net.name)
+    for layer in net.layers[1:]:
+        print(f"  {layer.name:24s} computes in {layer.compute_dtype:9s} weights in {layer.variable_dtype}")
 
 z = keras.random.normal((16, LATENT_DIM), seed=1)
 untrained = generator(z, training=False)
@@ -162,9 +165,13 @@ show(untrained, title="untrained generator: noise")
 # `dcgan.DCGAN` adds nothing to `tfvidgan.models.GAN`: the training step is the same one you used
 # on 1-D data in notebook 02. Read it once more; now `real` is a batch of images:
 #
-# 1. the discriminator sees real images and fresh fakes and takes a step on its loss;
-# 2. the generator makes new fakes and takes a step to make the *updated* discriminator call them real;
-# 3. running means of the losses and of the mean logits (`real_score`, `fake_score`) are reported.
+# 1. (only when `d_steps > 1`, as in WGAN) extra discriminator-only updates;
+# 2. one forward pass: the generator turns fresh z into a batch of fakes, the discriminator scores
+#    real and fake images, and both losses are computed from these logits. Two gradient tapes
+#    watch the same pass, so the fakes are generated once and serve both players;
+# 3. each network takes a step with its own optimizer: the discriminator to separate real from
+#    fake, the generator to make the discriminator call its fakes real;
+# 4. running means of the losses and of the mean logits (`real_score`, `fake_score`) are reported.
 
 # %%
 print(inspect.getsource(GAN.train_step))

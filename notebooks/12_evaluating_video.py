@@ -35,6 +35,7 @@ if "google.colab" in sys.modules:
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/tfvidgan/tfvidgan"], check=True)
 
 # %%
+import shutil
 import warnings
 from pathlib import Path
 
@@ -505,10 +506,15 @@ if not course.SMOKE:
 # pipeline itself runs offline:
 
 # %%
+import os
+
 print(f"Inception input {extractors.INCEPTION_SIZE}x{extractors.INCEPTION_SIZE}; "
       f"I3D input {extractors.I3D_FRAMES} frames of {extractors.I3D_SIZE}x{extractors.I3D_SIZE}")
 print("i3d_preprocess:", real[:2].shape, "->", extractors.i3d_preprocess(real[:2]).shape)
 print("inception_preprocess:", real[:2, 0].shape, "->", extractors.inception_preprocess(real[:2, 0]).shape)
+if course.SMOKE:  # CI never touches the network: point both downloads at a closed local port
+    os.environ["TFVIDGAN_I3D_URL"] = "http://127.0.0.1:9/i3d.tar.gz"
+    os.environ["TFVIDGAN_INCEPTION_URL"] = "http://127.0.0.1:9/inception.h5"
 for name, fn, batch in [("i3d_features", extractors.i3d_features, real[:4]),
                         ("inception_v3_features", extractors.inception_v3_features, real[:4, 0])]:
     try:
@@ -530,6 +536,7 @@ for name, fn, batch in [("i3d_features", extractors.i3d_features, real[:4]),
 runtime.set_precision()  # bf16 on CPUs that support it, else float32 (notebook 01)
 cfg = get_config("vgan", "tiny", steps=pick(normal=300, smoke=4), steps_per_epoch=pick(normal=100, smoke=2))
 run_dir = OUT / "tiny_vgan"
+shutil.rmtree(run_dir, ignore_errors=True)  # train() would resume a run it finds there
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # a few-step run trips the health alarms: expected here
     tfvidgan.train.train(cfg, run_dir, verbose=0)
