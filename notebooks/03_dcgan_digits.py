@@ -75,8 +75,8 @@ print("dtype policy:", policy)
 LATENT_DIM = 64
 BASE_FILTERS = pick(normal=32, smoke=8)
 BATCH_SIZE = pick(normal=64, smoke=16)
-STEPS_PER_EPOCH = pick(normal=400, smoke=2)
-EPOCHS = pick(normal=15, smoke=2)
+STEPS_PER_EPOCH = pick(normal=500, smoke=2)
+EPOCHS = pick(normal=18, smoke=2)
 
 dataset = make_dataset("digits", batch_size=BATCH_SIZE, num=pick(normal=8192, smoke=64))
 real = next(iter(dataset))
@@ -229,10 +229,13 @@ print(f"{EPOCHS * STEPS_PER_EPOCH} steps in {(time.time() - start) / 60:.1f} min
 # ## Reading the loss curves
 #
 # `fit` returns a `History` whose `.history` dict holds one value per epoch for every metric.
-# GAN losses do **not** go down like a classifier's: the two players push against each other.
-# A healthy run settles with `d_loss` a little below `log 4` and both scores close to zero,
-# `real_score` above `fake_score`. Warning signs: `d_loss` falling to ~0 (the discriminator wins,
-# the generator gets no signal) or the scores drifting apart fast.
+# GAN losses do **not** go down like a classifier's: the two players push against each other,
+# and a lower `g_loss` does not mean better images. Typically the first epochs end in a near
+# stalemate (`d_loss` close to `log 4`, both scores near zero); later, as the samples get close to
+# the data, the discriminator picks on finer details and slowly gets ahead (`d_loss` drifts down,
+# `real_score` and `fake_score` move apart). That is fine while the grids keep improving. Warning
+# signs are `d_loss` collapsing towards 0 within an epoch or two (the generator gets no useful
+# signal) or the samples all turning into the same image (mode collapse, notebook 13).
 
 # %%
 h = history.history
