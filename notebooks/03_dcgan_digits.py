@@ -17,7 +17,7 @@
 #
 # **Prerequisites:** notebook 02 (the GAN game and the shared `train_step` on 1-D data).
 #
-# **CPU time:** about 5 min (normal mode), under a minute in smoke mode.
+# **CPU time:** about 6 min (normal mode), under a minute in smoke mode.
 
 # %%
 # Colab: install tfvidgan next to Colab's own TensorFlow (its version floors admit Colab's, so pip keeps it).
@@ -249,6 +249,7 @@ axes[1].plot(epochs, h["fake_score"], "o-", label="fake_score (mean logit)")
 axes[1].axhline(0, color="gray", lw=1)
 for ax in axes:
     ax.set_xlabel("epoch")
+    ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
     ax.legend()
     ax.grid(alpha=0.3)
 plt.tight_layout()

@@ -48,7 +48,8 @@ def check_d_loss(my_d_loss) -> None:
         assert abs(got - want) < 1e-4 * max(1.0, abs(want)), (
             f"label_smoothing={smoothing}: got {got:.5f}, expected {want:.5f}. The loss is the mean over the "
             "batch of BCE(real, target=1 - label_smoothing) plus the mean of BCE(fake, target=0), where "
-            "BCE(x, t) = t * softplus(-x) + (1 - t) * softplus(x)"
+            "BCE(x, t) = t * softplus(-x) + (1 - t) * softplus(x) (log(sigmoid(x)) loses precision for "
+            "logits like +-15; softplus does not)"
         )
     # A perfect discriminator has (almost) zero loss; a confused one log(4).
     confused = _value(my_d_loss(real * 0.0, fake * 0.0, 0.0))
