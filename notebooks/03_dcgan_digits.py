@@ -34,8 +34,6 @@ import time
 import keras
 import matplotlib.pyplot as plt
 import numpy as np
-from IPython.display import Image as PNG
-from IPython.display import display
 from keras import ops
 
 import tfvidgan
@@ -190,11 +188,9 @@ print(inspect.getsource(losses.non_saturating_generator_loss))
 # ## Train
 #
 # Plain Keras: wrap the networks in the model, `compile` with one Adam per network (the DCGAN
-# settings), and `fit`. Two callbacks:
-#
-# - `tfvidgan.callbacks.SampleMonitor` draws the **same** 64 latent vectors after every epoch and
-#   writes the grid as a PNG under `runs/nb03/`, so you watch one set of samples improve;
-# - a `LambdaCallback` displays that PNG right here.
+# settings), and `fit` with one callback: `tfvidgan.callbacks.SampleMonitor` draws the **same** 64
+# latent vectors after every epoch, writes the grid as a PNG under `runs/nb03/` and (with
+# `display=True`) shows it right here, so you watch one set of samples improve.
 #
 # What to look for: blobs after the first epoch, strokes after a few, then digit shapes that get
 # sharper. The numbers in the progress line: `d_loss` near `log 4 = 1.39` means the
@@ -215,14 +211,12 @@ model.compile(
     loss="non_saturating",
 )
 
-monitor = callbacks.SampleMonitor("runs/nb03/samples", num=64, seed=1234)
-show_last = keras.callbacks.LambdaCallback(
-    on_epoch_end=lambda epoch, logs: display(PNG(filename=str(monitor.paths[-1]), width=260))
+monitor = callbacks.SampleMonitor("runs/nb03/samples", num=64, seed=1234, display=True, width=260)
 )
 
 start = time.time()
 history = model.fit(dataset, epochs=EPOCHS, steps_per_epoch=STEPS_PER_EPOCH,
-                    callbacks=[monitor, show_last], verbose=2)
+                    callbacks=[monitor], verbose=2)
 print(f"{EPOCHS * STEPS_PER_EPOCH} steps in {(time.time() - start) / 60:.1f} min")
 
 # %% [markdown]

@@ -35,8 +35,6 @@ import time
 import keras
 import matplotlib.pyplot as plt
 import numpy as np
-from IPython.display import Image as PNG
-from IPython.display import display
 from keras import ops
 
 import tfvidgan
@@ -166,14 +164,12 @@ model.compile(
     d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
     g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
 )
-monitor = callbacks.SampleMonitor("runs/nb04/samples", num=100, seed=1234)
-show_last = keras.callbacks.LambdaCallback(
-    on_epoch_end=lambda epoch, logs: display(PNG(filename=str(monitor.paths[-1]), width=330))
+monitor = callbacks.SampleMonitor("runs/nb04/samples", num=100, seed=1234, display=True, width=330)
 )
 
 start = time.time()
 history = model.fit(dataset, epochs=EPOCHS, steps_per_epoch=STEPS_PER_EPOCH,
-                    callbacks=[monitor, show_last], verbose=2)
+                    callbacks=[monitor], verbose=2)
 print(f"{EPOCHS * STEPS_PER_EPOCH} steps in {(time.time() - start) / 60:.1f} min")
 
 # %%

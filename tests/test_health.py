@@ -305,3 +305,20 @@ def test_default_callbacks_run_inside_fit(tmp_path):
     assert [type(c).__name__ for c in health.default_health_callbacks("vae")] == ["ModeCollapseMonitor"]
     with pytest.raises(ValueError, match="model_kind"):
         health.default_health_callbacks("audio")
+
+
+def test_sample_monitor_writes_a_gif_per_epoch_and_displays_it(tmp_path, monkeypatch):
+    import IPython.display
+
+    from tfvidgan import video_io
+    from tfvidgan.callbacks import SampleMonitor
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj: shown.append(obj))
+    model = _vgan()
+    monitor = SampleMonitor(tmp_path / "samples", num=4, display=True, width=120)
+    ds = tf.data.Dataset.from_tensor_slices(np.zeros((8, 4, 16, 16, 1), "float32")).batch(4).repeat()
+    model.fit(ds, epochs=2, steps_per_epoch=1, verbose=0, callbacks=[monitor])
+    assert [p.name for p in monitor.paths] == ["epoch_0001.gif", "epoch_0002.gif"]
+    assert video_io.read_video(monitor.paths[-1]).shape[0] == 4  # one grid frame per video frame
+    assert len(shown) == 2 and shown[-1].width == 120 and shown[-1].data == monitor.paths[-1].read_bytes()

@@ -155,6 +155,27 @@ def test_video_gan_train_step_with_gradient_penalty():
     _fit_one_step(model, _videos(), loss="wasserstein", gradient_penalty=10.0)
 
 
+def test_frame_discriminator_judges_each_frame_alone():
+    d = vgan.build_discriminator(4, 16, 1, 4, frame_discriminator=True)
+    v = _videos(n=2)
+    base = d(v).numpy()
+    assert base.shape == (2, 8)  # 4 copies of the video logit, then one logit per frame
+    assert np.allclose(base[:, :4], base[:, :1])
+    edited = v.copy()
+    edited[:, 2] = -1.0  # blank frame 2 only
+    out = d(edited).numpy()
+    frame_changed = ~np.isclose(out[:, 4:], base[:, 4:], atol=1e-6)
+    assert frame_changed[:, 2].all() and not frame_changed[:, [0, 1, 3]].any()  # (1, 4, 4) kernels never mix frames
+    assert not np.allclose(out[:, 0], base[:, 0])  # the 3-D judge sees the edit too
+
+
+def test_video_gan_with_frame_discriminator_trains_with_every_penalty():
+    model = vgan.VGAN(vgan.build_generator(LATENT, 4, 16, 1, 4),
+                      vgan.build_discriminator(4, 16, 1, 4, spectral_norm=True, frame_discriminator=True), LATENT)
+    logs = _fit_one_step(model, _videos(), loss="hinge", gradient_penalty=1.0, r1_gamma=1.0)
+    assert logs["d_loss"] > 0  # hinge: positive until D separates every logit by a margin
+
+
 def test_conditional_gan_train_step_and_sampling():
     model = cgan.ConditionalGAN(cgan.build_generator(LATENT, 10, 16, 1, 4), cgan.build_discriminator(10, 16, 1, 4), LATENT)
     _fit_one_step(model, (_images(), np.arange(8) % 10), loss="hinge")

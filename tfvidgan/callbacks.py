@@ -82,11 +82,14 @@ class SampleMonitor(keras.callbacks.Callback):
 
     Videos go to ``<out_dir>/epoch_XXXX.gif``, images to ``.png``; the same
     latents each time, so the files show one set of samples improving.
+    ``display=True`` also shows each file inline in Jupyter / Colab (``width``
+    in CSS pixels), so a notebook watches training without extra code.
     """
 
-    def __init__(self, out_dir, num=16, seed=1234, fps=8):
+    def __init__(self, out_dir, num=16, seed=1234, fps=8, display=False, width=None):
         super().__init__()
         self.out_dir, self.num, self.seed, self.fps = Path(out_dir), num, seed, fps
+        self.display, self.width = display, width
         self.paths: list[Path] = []
 
     def on_train_begin(self, logs=None):
@@ -107,6 +110,10 @@ class SampleMonitor(keras.callbacks.Callback):
         else:
             path = video_io.save_png(self.out_dir / f"epoch_{epoch + 1:04d}.png", video_io.image_grid(samples))
         self.paths.append(path)
+        if self.display:
+            from IPython.display import Image, display  # lazy: only needed in notebooks
+
+            display(Image(filename=str(path), width=self.width))
 
 
 def fixed_samples(model, latents, labels=None):

@@ -42,6 +42,7 @@ class TrainConfig:
     latent_dim: int = 100
     base_filters: int = 32
     two_stream: bool = False  # vgan: the paper's foreground/background generator
+    frame_discriminator: bool = False  # vgan: add MoCoGAN's per-frame image discriminator
     conditioning: str = "projection"  # cgan discriminator: "projection" or "concat"
     num_examples: int = 4096  # size of the procedurally rendered training set
     batch_size: int = 64

@@ -44,7 +44,8 @@ def up_block(x, filters: int, strides, dims: int = 2):
     return layers.ReLU(dtype="float32")(x)
 
 
-def down_block(x, filters: int, strides, dims: int = 2, spectral_norm: bool = False, first: bool = False):
+def down_block(x, filters: int, strides, dims: int = 2, spectral_norm: bool = False, first: bool = False,
+               kernel_size=4):
     """Strided convolution -> LeakyReLU(0.2) (the DCGAN discriminator block).
 
     No batch norm: it would couple the samples of a batch, which breaks the
@@ -54,7 +55,7 @@ def down_block(x, filters: int, strides, dims: int = 2, spectral_norm: bool = Fa
     """
     conv = layers.Conv2D if dims == 2 else layers.Conv3D
     dtype = "float32" if first else None
-    x = maybe_spectral_norm(conv(filters, 4, strides=strides, padding="same", dtype=dtype), spectral_norm)(x)
+    x = maybe_spectral_norm(conv(filters, kernel_size, strides=strides, padding="same", dtype=dtype), spectral_norm)(x)
     return layers.LeakyReLU(0.2, dtype=dtype)(x)
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import keras
 from keras import layers
 
-from tfvidgan.layers import down_block, logits_head, num_doublings, to_pixels, up_block
+from tfvidgan.layers import down_block, logits_head, maybe_spectral_norm, num_doublings, to_pixels, up_block
 from tfvidgan.models.base import GAN
 
 
@@ -85,11 +85,22 @@ def build_generator(latent_dim=100, num_frames=16, image_size=32, channels=1, ba
 
 
 def build_discriminator(
-    num_frames=16, image_size=32, channels=1, base_filters=32, spectral_norm=False, include_top=True
+    num_frames=16, image_size=32, channels=1, base_filters=32, spectral_norm=False, include_top=True,
+    frame_discriminator=False,
 ):
     """video ``(B, T, H, W, C)`` -> logit ``(B, 1)`` (or features with ``include_top=False``).
 
     Each down block halves space and, while more than one frame is left, time.
+
+    ``frame_discriminator=True`` adds a second judge that looks at every frame
+    on its own, the image discriminator of MoCoGAN (Tulyakov et al. 2018,
+    https://arxiv.org/abs/1707.04993): DCGAN down blocks whose kernels are
+    ``(1, 4, 4)``, so they never mix frames. The output is then ``(B, 2T)``:
+    the video logit repeated ``T`` times next to the ``T`` frame logits, so
+    that in the losses (means over every logit) the two judges weigh the same.
+    The video judge asks "does it move like the data?", the frame judge "is
+    every frame a sharp digit?"; the second question is learned much faster
+    with 2-D kernels, which is where a lone 3-D GAN is slow on a CPU budget.
     """
     k = num_doublings(image_size)
     x = keras.Input((num_frames, image_size, image_size, channels), name="video")
@@ -99,8 +110,21 @@ def build_discriminator(
         t = -(-t // time_stride)
         h = down_block(h, base_filters * 2**i, strides=(time_stride, 2, 2), dims=3, spectral_norm=spectral_norm,
                        first=i == 0)
-    out = logits_head(h, spectral_norm) if include_top else layers.Flatten()(h)
-    return keras.Model(x, out, name="discriminator" if include_top else "features")
+    if not include_top:
+        return keras.Model(x, layers.Flatten()(h), name="features")
+    out = logits_head(h, spectral_norm)
+    if frame_discriminator:
+        f = x
+        for i in range(k):
+            f = down_block(f, base_filters * 2**i, strides=(1, 2, 2), dims=3, spectral_norm=spectral_norm,
+                           first=i == 0, kernel_size=(1, 4, 4))
+        f = layers.Reshape((num_frames, -1))(f)  # (B, T, 4 * 4 * filters): one feature vector per frame
+        frame_logits = maybe_spectral_norm(layers.Dense(1, dtype="float32"), spectral_norm)(f)
+        frame_logits = layers.Reshape((num_frames,), dtype="float32")(frame_logits)
+        video_logits = layers.RepeatVector(num_frames, dtype="float32")(out)  # (B, T, 1)
+        video_logits = layers.Reshape((num_frames,), dtype="float32")(video_logits)
+        out = layers.Concatenate(dtype="float32", name="video_and_frame_logits")([video_logits, frame_logits])
+    return keras.Model(x, out, name="discriminator")
 
 
 # ==== Model ===================================================================
