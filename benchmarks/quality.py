@@ -74,7 +74,14 @@ def main():
     parser.add_argument("--scale", type=float, default=1.0, help="multiply every time budget")
     parser.add_argument("--num", type=int, default=1000, help="samples per evaluation")
     parser.add_argument("--out", default="runs/quality")
+    parser.add_argument("--threads", type=int, default=0,
+                        help="TensorFlow threads (0 = all cores); 1 lets two families run side by side")
     args = parser.parse_args()
+    if args.threads:
+        import tensorflow as tf
+
+        tf.config.threading.set_intra_op_parallelism_threads(args.threads)
+        tf.config.threading.set_inter_op_parallelism_threads(args.threads)
 
     results = {}
     for family in args.only:
@@ -84,15 +91,17 @@ def main():
         train(cfg, run_dir, verbose=2)
         results[family] = evaluate_run(run_dir, num=args.num)
         results[family]["minutes"] = minutes * args.scale
-        (Path(args.out) / "quality.json").write_text(json.dumps(results, indent=2))
+        results[family]["steps"] = json.loads((run_dir / "checkpoint.json").read_text())["step"]
+        results[family]["threads"] = args.threads or os.cpu_count()
+        (Path(args.out) / f"quality_{'_'.join(args.only)}.json").write_text(json.dumps(results, indent=2))
 
-    print("\n| family | budget | metric | generated | real vs real |")
+    print("\n| family | budget (steps) | metric | generated | real vs real |")
     print("|---|---|---|---|---|")
     for family, res in results.items():
         for key, label, bar in COLUMNS[family]:
             g, b = lookup(res["generated"], key), lookup(res["baseline"], key)
             fmt = lambda v: "-" if v is None else f"{v:.3g}"  # noqa: E731
-            print(f"| {family} | {res['minutes']:g} min | {label} | {fmt(g)}{verdict(g, bar)} | {fmt(b)} |")
+            print(f"| {family} | {res['minutes']:g} min on {res['threads']} threads ({res['steps']}) | {label} | {fmt(g)}{verdict(g, bar)} | {fmt(b)} |")
 
 
 if __name__ == "__main__":

@@ -81,7 +81,23 @@ def test_vgan_frames_differ_over_time():
     assert np.abs(v[0, 1:] - v[0, :-1]).mean() > 0
 
 
-@pytest.mark.parametrize("bad", [dict(image_size=30), dict(image_size=4), dict(num_frames=1)])
+@pytest.mark.parametrize("frame_blocks", [0, 1, 2, 3])
+def test_vgan_generator_options_keep_the_video_shape(frame_blocks):
+    g = vgan.build_generator(LATENT, 16, 32, 1, 4, shared_content=True, frame_blocks=frame_blocks)
+    assert g(np.random.normal(size=(2, LATENT)).astype("float32")).shape == (2, 16, 32, 32, 1)
+    time_kernels = [layer.kernel_size[0] for layer in g.layers if isinstance(layer, keras.layers.Conv3DTranspose)]
+    assert time_kernels == [4] * (3 - frame_blocks) + [1] * frame_blocks  # the last blocks draw frame by frame
+
+
+def test_shared_content_is_the_same_at_every_time_step():
+    g = vgan.build_generator(LATENT, 16, 32, 1, 4, shared_content=True)
+    first = next(layer for layer in g.layers if isinstance(layer, keras.layers.Concatenate) and layer.axis == -1)
+    volume = keras.Model(g.input, first.output)(np.random.normal(size=(2, LATENT)).astype("float32")).numpy()
+    what, how = np.split(volume, 2, axis=-1)  # (B, t0, 4, 4, C/2) each
+    assert np.allclose(what, what[:, :1]) and not np.allclose(how, how[:, :1])
+
+
+@pytest.mark.parametrize("bad", [dict(image_size=30), dict(image_size=4), dict(num_frames=1), dict(frame_blocks=4)])
 def test_impossible_sizes_are_rejected_clearly(bad):
     kwargs = dict(latent_dim=LATENT, num_frames=8, image_size=16, channels=1, base_filters=4) | bad
     with pytest.raises(ValueError, match="not possible"):
@@ -156,7 +172,7 @@ def test_video_gan_train_step_with_gradient_penalty():
 
 
 def test_frame_discriminator_judges_each_frame_alone():
-    d = vgan.build_discriminator(4, 16, 1, 4, frame_discriminator=True)
+    d = vgan.build_discriminator(4, 16, 1, 4, frame_discriminator=4)
     v = _videos(n=2)
     base = d(v).numpy()
     assert base.shape == (2, 8)  # 4 copies of the video logit, then one logit per frame
@@ -165,13 +181,27 @@ def test_frame_discriminator_judges_each_frame_alone():
     edited[:, 2] = -1.0  # blank frame 2 only
     out = d(edited).numpy()
     frame_changed = ~np.isclose(out[:, 4:], base[:, 4:], atol=1e-6)
-    assert frame_changed[:, 2].all() and not frame_changed[:, [0, 1, 3]].any()  # (1, 4, 4) kernels never mix frames
+    assert frame_changed[:, 2].all() and not frame_changed[:, [0, 1, 3]].any()  # frames go through the 2-D judge one by one
     assert not np.allclose(out[:, 0], base[:, 0])  # the 3-D judge sees the edit too
+    assert vgan.build_discriminator(8, 16, 1, 4, frame_discriminator=3)(_videos(n=2, frames=8)).shape == (2, 6)
+
+
+def test_random_frames_draws_distinct_ordered_frames_per_clip():
+    from tfvidgan.layers import RandomFrames
+
+    clips = np.arange(64 * 16, dtype="float32").reshape(64, 16, 1, 1, 1)  # value = 16 * clip + frame
+    picked = RandomFrames(4, seed=0)(clips, training=True).numpy()[..., 0, 0, 0]
+    frames = picked - 16 * np.arange(64)[:, None]
+    assert picked.shape == (64, 4) and (np.diff(frames, axis=1) > 0).all()  # own clip, distinct, in order
+    assert len({tuple(f) for f in frames}) > 30  # clips get different frames
+    assert set(frames.ravel()) == set(range(16))  # every frame can be judged
+    fixed = RandomFrames(4)(clips).numpy()[..., 0, 0, 0] - 16 * np.arange(64)[:, None]
+    assert (fixed == [0, 5, 10, 15]).all()  # inference: evenly spaced
 
 
 def test_video_gan_with_frame_discriminator_trains_with_every_penalty():
     model = vgan.VGAN(vgan.build_generator(LATENT, 4, 16, 1, 4),
-                      vgan.build_discriminator(4, 16, 1, 4, spectral_norm=True, frame_discriminator=True), LATENT)
+                      vgan.build_discriminator(4, 16, 1, 4, spectral_norm=True, frame_discriminator=2), LATENT)
     logs = _fit_one_step(model, _videos(), loss="hinge", gradient_penalty=1.0, r1_gamma=1.0)
     assert logs["d_loss"] > 0  # hinge: positive until D separates every logit by a margin
 

@@ -42,7 +42,9 @@ class TrainConfig:
     latent_dim: int = 100
     base_filters: int = 32
     two_stream: bool = False  # vgan: the paper's foreground/background generator
-    frame_discriminator: bool = False  # vgan: add MoCoGAN's per-frame image discriminator
+    shared_content: bool = False  # vgan: one time-invariant half of the first feature volume
+    frame_blocks: int = 0  # vgan: the last generator blocks draw frame by frame (2-D kernels)
+    frame_discriminator: int = 0  # vgan: frames per clip judged by an image discriminator (0 = none)
     conditioning: str = "projection"  # cgan discriminator: "projection" or "concat"
     num_examples: int = 4096  # size of the procedurally rendered training set
     batch_size: int = 64

@@ -29,23 +29,23 @@ def maybe_spectral_norm(layer: layers.Layer, enabled: bool) -> layers.Layer:
     return layers.SpectralNormalization(layer) if enabled else layer
 
 
-def up_block(x, filters: int, strides, dims: int = 2):
+def up_block(x, filters: int, strides, dims: int = 2, kernel_size=4):
     """Transposed convolution -> batch norm -> ReLU (the DCGAN generator block).
 
     ``dims=2`` uses ``Conv2DTranspose`` (images), ``dims=3`` ``Conv3DTranspose``
-    (videos; ``strides`` like ``(2, 2, 2)`` or ``(1, 2, 2)`` to upsample space only).
+    (videos; ``strides`` like ``(2, 2, 2)`` or ``(1, 2, 2)`` to upsample space only;
+    ``kernel_size=(1, 4, 4)`` draws every frame on its own).
     Under mixed precision the convolution runs in the compute dtype while batch
     norm and ReLU stay in float32: on CPUs their bfloat16 kernels are slower
     than float32 (measured in ``benchmarks/README.md``).
     """
     conv = layers.Conv2DTranspose if dims == 2 else layers.Conv3DTranspose
-    x = conv(filters, 4, strides=strides, padding="same", use_bias=False)(x)
+    x = conv(filters, kernel_size, strides=strides, padding="same", use_bias=False)(x)
     x = layers.BatchNormalization(dtype="float32")(x)
     return layers.ReLU(dtype="float32")(x)
 
 
-def down_block(x, filters: int, strides, dims: int = 2, spectral_norm: bool = False, first: bool = False,
-               kernel_size=4):
+def down_block(x, filters: int, strides, dims: int = 2, spectral_norm: bool = False, first: bool = False):
     """Strided convolution -> LeakyReLU(0.2) (the DCGAN discriminator block).
 
     No batch norm: it would couple the samples of a batch, which breaks the
@@ -55,18 +55,18 @@ def down_block(x, filters: int, strides, dims: int = 2, spectral_norm: bool = Fa
     """
     conv = layers.Conv2D if dims == 2 else layers.Conv3D
     dtype = "float32" if first else None
-    x = maybe_spectral_norm(conv(filters, kernel_size, strides=strides, padding="same", dtype=dtype), spectral_norm)(x)
+    x = maybe_spectral_norm(conv(filters, 4, strides=strides, padding="same", dtype=dtype), spectral_norm)(x)
     return layers.LeakyReLU(0.2, dtype=dtype)(x)
 
 
-def to_pixels(x, channels: int, strides=2, dims: int = 2):
+def to_pixels(x, channels: int, strides=2, dims: int = 2, kernel_size=4):
     """Last generator layer: a transposed convolution to ``channels`` (upsampling
     by ``strides``, like the DCGAN paper's last layer), then ``tanh`` into
     [-1, 1]. The convolution runs in the compute dtype; ``tanh`` and the
     output are float32 under mixed precision, so samples stay accurate.
     """
     conv = layers.Conv2DTranspose if dims == 2 else layers.Conv3DTranspose
-    x = conv(channels, 4, strides=strides, padding="same")(x)
+    x = conv(channels, kernel_size, strides=strides, padding="same")(x)
     return layers.Activation("tanh", dtype="float32")(x)
 
 
@@ -101,6 +101,42 @@ class ClassProjection(layers.Layer):
 
     def get_config(self):
         return {**super().get_config(), "num_classes": self.num_classes}
+
+
+@keras.saving.register_keras_serializable(package="tfvidgan")
+class RandomFrames(layers.Layer):
+    """Pick ``k`` of the ``T`` frames of each clip: ``(B, T, H, W, C) -> (B, k, H, W, C)``.
+
+    In training each clip gets its own random frames, in time order, drawn from
+    a :class:`keras.random.SeedGenerator`, so a generator cannot learn which
+    frames are judged; otherwise the frames are evenly spaced (deterministic).
+    DVD-GAN's spatial discriminator samples frames the same way (Clark et al.
+    2019, https://arxiv.org/abs/1907.06571).
+    """
+
+    def __init__(self, k: int, seed: int | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.k = int(k)
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+
+    def call(self, videos, training=False):
+        num_frames = videos.shape[1]
+        if self.k >= num_frames:
+            return videos
+        if training:
+            scores = keras.random.uniform((ops.shape(videos)[0], num_frames), seed=self.seed_generator)
+            index = ops.sort(ops.top_k(scores, self.k)[1], axis=-1)  # k distinct frames per clip, in order
+        else:
+            index = ops.broadcast_to(ops.linspace(0, num_frames - 1, self.k, dtype="int32"),
+                                     (ops.shape(videos)[0], self.k))
+        return ops.take_along_axis(videos, ops.reshape(index, (-1, self.k, 1, 1, 1)), axis=1)
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], min(self.k, input_shape[1]), *input_shape[2:])
+
+    def get_config(self):
+        return {**super().get_config(), "k": self.k, "seed": self.seed}
 
 
 @keras.saving.register_keras_serializable(package="tfvidgan")

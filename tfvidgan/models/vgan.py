@@ -20,24 +20,33 @@ Videos are ``(B, T, H, W, C)`` float32 in [-1, 1]; ``H = W = image_size``
 from __future__ import annotations
 
 import keras
-from keras import layers
+from keras import layers, ops
 
-from tfvidgan.layers import down_block, logits_head, maybe_spectral_norm, num_doublings, to_pixels, up_block
+from tfvidgan.layers import (
+    RandomFrames,
+    down_block,
+    logits_head,
+    maybe_spectral_norm,
+    num_doublings,
+    to_pixels,
+    up_block,
+)
 from tfvidgan.models.base import GAN
 
 
-def _time_plan(num_frames: int, k: int) -> tuple[int, int]:
+def _time_plan(num_frames: int, k: int, frame_blocks: int = 0) -> tuple[int, int]:
     """Split ``num_frames`` into (start length t0, number m of 2x time upsamplings).
 
     Time is doubled only in the first ``k - 1`` up blocks: the last layer,
     which draws the pixels, upsamples space only. Were it to double time too,
     even and odd frames would come from different halves of its kernel and the
-    video would flicker with period two.
+    video would flicker with period two. ``frame_blocks`` (the last blocks,
+    drawn frame by frame) never double time either.
     """
     if int(num_frames) < 2:
         raise ValueError(f"num_frames={num_frames} is not possible: a video needs at least 2 frames")
     t0, m = int(num_frames), 0
-    while t0 % 2 == 0 and m < k - 1:
+    while t0 % 2 == 0 and m < k - max(1, frame_blocks):
         t0 //= 2
         m += 1
     return t0, m
@@ -46,7 +55,8 @@ def _time_plan(num_frames: int, k: int) -> tuple[int, int]:
 # ==== Generator ===============================================================
 
 
-def build_generator(latent_dim=100, num_frames=16, image_size=32, channels=1, base_filters=32, two_stream=False):
+def build_generator(latent_dim=100, num_frames=16, image_size=32, channels=1, base_filters=32, two_stream=False,
+                    shared_content=False, frame_blocks=0):
     """z ``(B, latent_dim)`` -> video ``(B, num_frames, image_size, image_size, channels)``.
 
     Projects z to a ``(t0, 4, 4)`` volume, then each up block doubles space and,
@@ -54,16 +64,27 @@ def build_generator(latent_dim=100, num_frames=16, image_size=32, channels=1, ba
     The last block goes straight to pixels, as in DCGAN, and doubles space only.
     """
     k = num_doublings(image_size)
-    t0, m = _time_plan(num_frames, k)
+    if not 0 <= int(frame_blocks) <= k:
+        raise ValueError(f"frame_blocks={frame_blocks} is not possible: use 0 to {k} for image_size={image_size}")
+    t0, m = _time_plan(num_frames, k, frame_blocks)
     top = base_filters * 2 ** (k - 1)
     z = keras.Input((latent_dim,), name="z")
-    h = layers.Dense(t0 * 4 * 4 * top, use_bias=False)(z)
-    h = layers.Reshape((t0, 4, 4, top))(h)
+    if shared_content and t0 > 1:
+        # half the channels hold one 4x4 "what" map, the same at every time step;
+        # the other half are free per time step ("how it moves")
+        what = layers.Reshape((1, 4, 4, top // 2))(layers.Dense(4 * 4 * (top // 2), use_bias=False)(z))
+        what = layers.Concatenate(axis=1)([what] * t0)
+        how = layers.Reshape((t0, 4, 4, top - top // 2))(layers.Dense(t0 * 4 * 4 * (top - top // 2), use_bias=False)(z))
+        h = layers.Concatenate(axis=-1)([what, how])
+    else:
+        h = layers.Dense(t0 * 4 * 4 * top, use_bias=False)(z)
+        h = layers.Reshape((t0, 4, 4, top))(h)
     h = layers.ReLU(dtype="float32")(layers.BatchNormalization(dtype="float32")(h))
     strides = [(2 if i < m else 1, 2, 2) for i in range(k)]  # double time first
+    kernels = [(1, 4, 4) if i >= k - frame_blocks else 4 for i in range(k)]
     for i in range(k - 1):
-        h = up_block(h, base_filters * 2 ** (k - 2 - i), strides=strides[i], dims=3)
-    foreground = to_pixels(h, channels, strides=strides[-1], dims=3)
+        h = up_block(h, base_filters * 2 ** (k - 2 - i), strides=strides[i], dims=3, kernel_size=kernels[i])
+    foreground = to_pixels(h, channels, strides=strides[-1], dims=3, kernel_size=kernels[-1])
     if not two_stream:
         return keras.Model(z, foreground, name="generator")
 
@@ -86,21 +107,23 @@ def build_generator(latent_dim=100, num_frames=16, image_size=32, channels=1, ba
 
 def build_discriminator(
     num_frames=16, image_size=32, channels=1, base_filters=32, spectral_norm=False, include_top=True,
-    frame_discriminator=False,
+    frame_discriminator=0,
 ):
     """video ``(B, T, H, W, C)`` -> logit ``(B, 1)`` (or features with ``include_top=False``).
 
     Each down block halves space and, while more than one frame is left, time.
 
-    ``frame_discriminator=True`` adds a second judge that looks at every frame
-    on its own, the image discriminator of MoCoGAN (Tulyakov et al. 2018,
-    https://arxiv.org/abs/1707.04993): DCGAN down blocks whose kernels are
-    ``(1, 4, 4)``, so they never mix frames. The output is then ``(B, 2T)``:
-    the video logit repeated ``T`` times next to the ``T`` frame logits, so
-    that in the losses (means over every logit) the two judges weigh the same.
-    The video judge asks "does it move like the data?", the frame judge "is
-    every frame a sharp digit?"; the second question is learned much faster
-    with 2-D kernels, which is where a lone 3-D GAN is slow on a CPU budget.
+    ``frame_discriminator=k`` (k >= 1) adds a second judge that looks at ``k``
+    random frames of each clip, each on its own: the image discriminator of
+    MoCoGAN (Tulyakov et al. 2018, https://arxiv.org/abs/1707.04993), with
+    frames sampled as in DVD-GAN (:class:`~tfvidgan.layers.RandomFrames`).
+    The frames are folded into the batch and go through 2-D DCGAN down blocks.
+    The output is then ``(B, 2k)``: the video logit repeated ``k`` times next
+    to the ``k`` frame logits, so that in the losses (means over every logit)
+    the two judges weigh the same. The video judge asks "does it move like the
+    data?", the frame judge "is this frame a sharp digit?"; the second question
+    is learned much faster with 2-D kernels, which is where a lone 3-D GAN is
+    slow on a CPU budget.
     """
     k = num_doublings(image_size)
     x = keras.Input((num_frames, image_size, image_size, channels), name="video")
@@ -113,16 +136,16 @@ def build_discriminator(
     if not include_top:
         return keras.Model(x, layers.Flatten()(h), name="features")
     out = logits_head(h, spectral_norm)
-    if frame_discriminator:
-        f = x
+    n = min(int(frame_discriminator), int(num_frames))
+    if n > 0:
+        f = RandomFrames(n)(x)
+        f = ops.reshape(f, (-1, image_size, image_size, channels))  # (B * n, H, W, C): frames as images
         for i in range(k):
-            f = down_block(f, base_filters * 2**i, strides=(1, 2, 2), dims=3, spectral_norm=spectral_norm,
-                           first=i == 0, kernel_size=(1, 4, 4))
-        f = layers.Reshape((num_frames, -1))(f)  # (B, T, 4 * 4 * filters): one feature vector per frame
+            f = down_block(f, base_filters * 2**i, strides=2, dims=2, spectral_norm=spectral_norm, first=i == 0)
+        f = ops.reshape(f, (-1, n, 4 * 4 * base_filters * 2 ** (k - 1)))  # one feature vector per frame
         frame_logits = maybe_spectral_norm(layers.Dense(1, dtype="float32"), spectral_norm)(f)
-        frame_logits = layers.Reshape((num_frames,), dtype="float32")(frame_logits)
-        video_logits = layers.RepeatVector(num_frames, dtype="float32")(out)  # (B, T, 1)
-        video_logits = layers.Reshape((num_frames,), dtype="float32")(video_logits)
+        frame_logits = layers.Reshape((n,), dtype="float32")(frame_logits)
+        video_logits = layers.Reshape((n,), dtype="float32")(layers.RepeatVector(n, dtype="float32")(out))
         out = layers.Concatenate(dtype="float32", name="video_and_frame_logits")([video_logits, frame_logits])
     return keras.Model(x, out, name="discriminator")
 
