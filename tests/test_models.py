@@ -81,14 +81,6 @@ def test_vgan_frames_differ_over_time():
     assert np.abs(v[0, 1:] - v[0, :-1]).mean() > 0
 
 
-@pytest.mark.parametrize("frame_blocks", [0, 1, 2, 3])
-def test_vgan_generator_options_keep_the_video_shape(frame_blocks):
-    g = vgan.build_generator(LATENT, 16, 32, 1, 4, shared_content=True, frame_blocks=frame_blocks)
-    assert g(np.random.normal(size=(2, LATENT)).astype("float32")).shape == (2, 16, 32, 32, 1)
-    time_kernels = [layer.kernel_size[0] for layer in g.layers if isinstance(layer, keras.layers.Conv3DTranspose)]
-    assert time_kernels == [4] * (3 - frame_blocks) + [1] * frame_blocks  # the last blocks draw frame by frame
-
-
 def test_shared_content_is_the_same_at_every_time_step():
     g = vgan.build_generator(LATENT, 16, 32, 1, 4, shared_content=True)
     first = next(layer for layer in g.layers if isinstance(layer, keras.layers.Concatenate) and layer.axis == -1)
@@ -97,7 +89,7 @@ def test_shared_content_is_the_same_at_every_time_step():
     assert np.allclose(what, what[:, :1]) and not np.allclose(how, how[:, :1])
 
 
-@pytest.mark.parametrize("bad", [dict(image_size=30), dict(image_size=4), dict(num_frames=1), dict(frame_blocks=4)])
+@pytest.mark.parametrize("bad", [dict(image_size=30), dict(image_size=4), dict(num_frames=1)])
 def test_impossible_sizes_are_rejected_clearly(bad):
     kwargs = dict(latent_dim=LATENT, num_frames=8, image_size=16, channels=1, base_filters=4) | bad
     with pytest.raises(ValueError, match="not possible"):

@@ -29,18 +29,17 @@ def maybe_spectral_norm(layer: layers.Layer, enabled: bool) -> layers.Layer:
     return layers.SpectralNormalization(layer) if enabled else layer
 
 
-def up_block(x, filters: int, strides, dims: int = 2, kernel_size=4):
+def up_block(x, filters: int, strides, dims: int = 2):
     """Transposed convolution -> batch norm -> ReLU (the DCGAN generator block).
 
     ``dims=2`` uses ``Conv2DTranspose`` (images), ``dims=3`` ``Conv3DTranspose``
-    (videos; ``strides`` like ``(2, 2, 2)`` or ``(1, 2, 2)`` to upsample space only;
-    ``kernel_size=(1, 4, 4)`` draws every frame on its own).
+    (videos; ``strides`` like ``(2, 2, 2)`` or ``(1, 2, 2)`` to upsample space only).
     Under mixed precision the convolution runs in the compute dtype while batch
     norm and ReLU stay in float32: on CPUs their bfloat16 kernels are slower
     than float32 (measured in ``benchmarks/README.md``).
     """
     conv = layers.Conv2DTranspose if dims == 2 else layers.Conv3DTranspose
-    x = conv(filters, kernel_size, strides=strides, padding="same", use_bias=False)(x)
+    x = conv(filters, 4, strides=strides, padding="same", use_bias=False)(x)
     x = layers.BatchNormalization(dtype="float32")(x)
     return layers.ReLU(dtype="float32")(x)
 
@@ -59,14 +58,14 @@ def down_block(x, filters: int, strides, dims: int = 2, spectral_norm: bool = Fa
     return layers.LeakyReLU(0.2, dtype=dtype)(x)
 
 
-def to_pixels(x, channels: int, strides=2, dims: int = 2, kernel_size=4):
+def to_pixels(x, channels: int, strides=2, dims: int = 2):
     """Last generator layer: a transposed convolution to ``channels`` (upsampling
     by ``strides``, like the DCGAN paper's last layer), then ``tanh`` into
     [-1, 1]. The convolution runs in the compute dtype; ``tanh`` and the
     output are float32 under mixed precision, so samples stay accurate.
     """
     conv = layers.Conv2DTranspose if dims == 2 else layers.Conv3DTranspose
-    x = conv(channels, kernel_size, strides=strides, padding="same")(x)
+    x = conv(channels, 4, strides=strides, padding="same")(x)
     return layers.Activation("tanh", dtype="float32")(x)
 
 

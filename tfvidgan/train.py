@@ -73,7 +73,7 @@ def build_model(cfg: TrainConfig):
         model = cgan.ConditionalGAN(g, d, c.latent_dim, c.num_classes, seed=c.seed)
     elif c.model == "vgan":
         g = vgan.build_generator(c.latent_dim, c.num_frames, c.image_size, c.channels, c.base_filters, c.two_stream,
-                                shared_content=c.shared_content, frame_blocks=c.frame_blocks)
+                                shared_content=c.shared_content)
         d = vgan.build_discriminator(c.num_frames, c.image_size, c.channels, c.base_filters, c.spectral_norm,
                                     frame_discriminator=c.frame_discriminator)
         model = vgan.VGAN(g, d, c.latent_dim, seed=c.seed)

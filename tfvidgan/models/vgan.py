@@ -13,6 +13,18 @@ The paper's generator has two streams: a 3-D stream for the moving foreground
 ``b``; the video is ``m * f + (1 - m) * b``. ``two_stream=False`` keeps only
 the 3-D stream (simpler, and enough for clips on a black background).
 
+Two options, off by default (the paper's networks), on in the ``demo``
+preset because they make a 3-D GAN learn sharp, stable digits within minutes
+on a CPU:
+
+* ``build_discriminator(frame_discriminator=k)``: a 2-D judge of ``k``
+  random frames per clip next to the 3-D judge (MoCoGAN's image
+  discriminator, sampled as in DVD-GAN);
+* ``build_generator(shared_content=True)``: half of the first feature volume
+  is one map repeated over time, a place for "what" to stay fixed while the
+  other half says "how it moves" (the content/motion split of MoCoGAN, inside
+  a 3-D generator).
+
 Videos are ``(B, T, H, W, C)`` float32 in [-1, 1]; ``H = W = image_size``
 (16, 32, 64, ...), any ``T >= 2``.
 """
@@ -34,19 +46,18 @@ from tfvidgan.layers import (
 from tfvidgan.models.base import GAN
 
 
-def _time_plan(num_frames: int, k: int, frame_blocks: int = 0) -> tuple[int, int]:
+def _time_plan(num_frames: int, k: int) -> tuple[int, int]:
     """Split ``num_frames`` into (start length t0, number m of 2x time upsamplings).
 
     Time is doubled only in the first ``k - 1`` up blocks: the last layer,
     which draws the pixels, upsamples space only. Were it to double time too,
     even and odd frames would come from different halves of its kernel and the
-    video would flicker with period two. ``frame_blocks`` (the last blocks,
-    drawn frame by frame) never double time either.
+    video would flicker with period two.
     """
     if int(num_frames) < 2:
         raise ValueError(f"num_frames={num_frames} is not possible: a video needs at least 2 frames")
     t0, m = int(num_frames), 0
-    while t0 % 2 == 0 and m < k - max(1, frame_blocks):
+    while t0 % 2 == 0 and m < k - 1:
         t0 //= 2
         m += 1
     return t0, m
@@ -56,17 +67,17 @@ def _time_plan(num_frames: int, k: int, frame_blocks: int = 0) -> tuple[int, int
 
 
 def build_generator(latent_dim=100, num_frames=16, image_size=32, channels=1, base_filters=32, two_stream=False,
-                    shared_content=False, frame_blocks=0):
+                    shared_content=False):
     """z ``(B, latent_dim)`` -> video ``(B, num_frames, image_size, image_size, channels)``.
 
     Projects z to a ``(t0, 4, 4)`` volume, then each up block doubles space and,
     while frames are still missing, time: strides ``(2, 2, 2)`` then ``(1, 2, 2)``.
     The last block goes straight to pixels, as in DCGAN, and doubles space only.
+    ``shared_content=True`` fills half the channels of that first volume with
+    one 4x4 map repeated at every time step (see the module docstring).
     """
     k = num_doublings(image_size)
-    if not 0 <= int(frame_blocks) <= k:
-        raise ValueError(f"frame_blocks={frame_blocks} is not possible: use 0 to {k} for image_size={image_size}")
-    t0, m = _time_plan(num_frames, k, frame_blocks)
+    t0, m = _time_plan(num_frames, k)
     top = base_filters * 2 ** (k - 1)
     z = keras.Input((latent_dim,), name="z")
     if shared_content and t0 > 1:
@@ -81,10 +92,9 @@ def build_generator(latent_dim=100, num_frames=16, image_size=32, channels=1, ba
         h = layers.Reshape((t0, 4, 4, top))(h)
     h = layers.ReLU(dtype="float32")(layers.BatchNormalization(dtype="float32")(h))
     strides = [(2 if i < m else 1, 2, 2) for i in range(k)]  # double time first
-    kernels = [(1, 4, 4) if i >= k - frame_blocks else 4 for i in range(k)]
     for i in range(k - 1):
-        h = up_block(h, base_filters * 2 ** (k - 2 - i), strides=strides[i], dims=3, kernel_size=kernels[i])
-    foreground = to_pixels(h, channels, strides=strides[-1], dims=3, kernel_size=kernels[-1])
+        h = up_block(h, base_filters * 2 ** (k - 2 - i), strides=strides[i], dims=3)
+    foreground = to_pixels(h, channels, strides=strides[-1], dims=3)
     if not two_stream:
         return keras.Model(z, foreground, name="generator")
 
@@ -138,8 +148,7 @@ def build_discriminator(
     out = logits_head(h, spectral_norm)
     n = min(int(frame_discriminator), int(num_frames))
     if n > 0:
-        f = RandomFrames(n)(x)
-        f = ops.reshape(f, (-1, image_size, image_size, channels))  # (B * n, H, W, C): frames as images
+        f = ops.reshape(RandomFrames(n)(x), (-1, image_size, image_size, channels))  # (B * n, H, W, C)
         for i in range(k):
             f = down_block(f, base_filters * 2**i, strides=2, dims=2, spectral_norm=spectral_norm, first=i == 0)
         f = ops.reshape(f, (-1, n, 4 * 4 * base_filters * 2 ** (k - 1)))  # one feature vector per frame
