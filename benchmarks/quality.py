@@ -11,8 +11,11 @@ this sample size. Bars (issue "Measuring what a GAN made"):
   the time, clips that move (not frozen).
 
 Run: ``python benchmarks/quality.py`` (about 60 minutes on 2 cores);
-``--only vgan`` or ``--scale 0.1`` (budgets x 0.1) for a quick look. Runs go
-to ``runs/quality/<family>`` and are resumed if present.
+``--only vgan`` or ``--scale 0.1`` (budgets x 0.1) for a quick look;
+``--threads 1`` to run two families side by side, one core each. Runs go to
+``runs/quality/<family>`` and are resumed if present; each family's metrics go
+to ``runs/quality/quality_<family>.json`` and the table printed at the end
+holds every family measured there so far.
 """
 
 from __future__ import annotations
@@ -83,26 +86,35 @@ def main():
         tf.config.threading.set_intra_op_parallelism_threads(args.threads)
         tf.config.threading.set_inter_op_parallelism_threads(args.threads)
 
-    results = {}
+    out = Path(args.out)
     for family in args.only:
         minutes, overrides = BUDGETS[family]
         cfg = get_config(family, "demo", **{**overrides, "steps": 100_000, "max_minutes": minutes * args.scale})
-        run_dir = Path(args.out) / family
+        run_dir = out / family
         train(cfg, run_dir, verbose=2)
-        results[family] = evaluate_run(run_dir, num=args.num)
-        results[family]["minutes"] = minutes * args.scale
-        results[family]["steps"] = json.loads((run_dir / "checkpoint.json").read_text())["step"]
-        results[family]["threads"] = args.threads or os.cpu_count()
-        (Path(args.out) / f"quality_{'_'.join(args.only)}.json").write_text(json.dumps(results, indent=2))
+        result = evaluate_run(run_dir, num=args.num)
+        result["minutes"] = minutes * args.scale
+        result["steps"] = json.loads((run_dir / "checkpoint.json").read_text())["step"]
+        result["threads"] = args.threads or os.cpu_count()
+        (out / f"quality_{family}.json").write_text(json.dumps({family: result}, indent=2))
+    print_table(out)
 
+
+def print_table(out: Path):
+    """One Markdown table of every ``quality_<family>.json`` in ``out`` (runs made
+    by separate invocations, e.g. two families side by side, land in one table)."""
+    results = {}
+    for path in sorted(out.glob("quality_*.json")):
+        results.update(json.loads(path.read_text()))
     print("\n| family | budget (steps) | metric | generated | real vs real |")
     print("|---|---|---|---|---|")
-    for family, res in results.items():
+    for family in [f for f in BUDGETS if f in results]:
+        res = results[family]
         for key, label, bar in COLUMNS[family]:
             g, b = lookup(res["generated"], key), lookup(res["baseline"], key)
             fmt = lambda v: "-" if v is None else f"{v:.3g}"  # noqa: E731
-            print(f"| {family} | {res['minutes']:g} min on {res['threads']} threads ({res['steps']}) | {label} | {fmt(g)}{verdict(g, bar)} | {fmt(b)} |")
-
+            budget = f"{res['minutes']:g} min, {res['threads']} thread{'s' * (res['threads'] > 1)} ({res['steps']} steps)"
+            print(f"| {family} | {budget} | {label} | {fmt(g)}{verdict(g, bar)} | {fmt(b)} |")
 
 if __name__ == "__main__":
     main()
