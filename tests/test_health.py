@@ -134,6 +134,20 @@ def test_loss_ratio_alarm_fires_once_when_discriminator_wins(image_model):
     assert "label smoothing" in cb.alarms[0]["message"] and "TTUR" in cb.alarms[0]["message"]
 
 
+def test_alarm_does_not_chatter_around_its_threshold_but_rearms_after_a_quiet_window(image_model):
+    n = 400
+    logs = _healthy_logs(n)
+    logs["d_loss"][:] = 0.35
+    logs["g_loss"][:] = np.where(np.arange(n) % 2 == 0, 3.6, 3.4)  # ratio wobbles around 10
+    logs["g_loss"][200:300] = 0.7  # a healthy phase longer than the window...
+    logs["d_loss"][200:300] = 1.3
+    cb = health.LossRatioAlarm(window=20, verbose=False)
+    cb.set_model(image_model)
+    _drive(cb, {k: v for k, v in logs.items() if k in ("d_loss", "g_loss")})
+    steps = [a["step"] for a in cb.alarms if a["kind"] == "discriminator_wins_loss"]
+    assert len(steps) == 2, steps  # ...re-arms it: one alarm per bad phase, none per wobble
+
+
 def test_loss_ratio_alarm_fires_when_generator_dominates(image_model):
     logs = _healthy_logs()
     logs["d_loss"][:] = 2.6

@@ -110,8 +110,9 @@ class _Alarm(keras.callbacks.Callback):
     """Base class: per-batch values, moving windows, and alarms that fire once.
 
     An alarm of a given ``kind`` fires when its condition becomes true and is
-    re-armed only after the condition has been false again, so a long bad
-    phase gives one warning, not one per batch.
+    re-armed only after the condition has stayed false for a whole ``window``
+    of checks, so a long bad phase gives one warning, not one per batch, and a
+    windowed mean wobbling around its threshold does not chatter.
     """
 
     def __init__(self, window: int, warmup: int = 0, running_means: bool = True, verbose: bool = True):
@@ -122,6 +123,7 @@ class _Alarm(keras.callbacks.Callback):
         self._per_batch = _PerBatch(running_means)
         self._windows: dict[str, deque] = {}
         self._active: set[str] = set()
+        self._quiet: dict[str, int] = {}  # kind -> checks in a row with the condition false
         self._seen = 0
         self.alarms: list[dict] = []
 
@@ -147,8 +149,11 @@ class _Alarm(keras.callbacks.Callback):
 
     def _check(self, kind: str, condition: bool, message) -> None:
         if not condition:
-            self._active.discard(kind)
+            self._quiet[kind] = self._quiet.get(kind, 0) + 1
+            if self._quiet[kind] >= self.window:
+                self._active.discard(kind)
             return
+        self._quiet[kind] = 0
         if kind in self._active:
             return
         self._active.add(kind)
