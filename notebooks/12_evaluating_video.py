@@ -24,7 +24,7 @@
 #
 # **Prerequisites:** notebook 11 and the video GAN notebooks before it; notebook 02 for GAN basics.
 #
-# **CPU time:** about 2 min (normal mode), under a minute in smoke mode.
+# **CPU time:** about 1 min (normal mode), under a minute in smoke mode.
 
 # %%
 # Colab: install tfvidgan next to Colab's own TensorFlow (its version floors admit Colab's, so pip keeps it).

@@ -18,7 +18,7 @@
 #
 # **Prerequisites:** notebook 12; notebook 02 (GAN losses) and the DCGAN notebook.
 #
-# **CPU time:** about 7 min (normal mode), under a minute in smoke mode.
+# **CPU time:** about 6.5 min (normal mode), under a minute in smoke mode.
 
 # %%
 # Colab: install tfvidgan next to Colab's own TensorFlow (its version floors admit Colab's, so pip keeps it).
@@ -313,10 +313,10 @@ print("most high-quality samples    :", ", ".join(by_quality[:3]))
 #
 # - **Look at the pictures first.** Points exactly on the 8 blobs are high-quality samples; a smear along
 #   the circle or bridges between blobs cover the modes but miss the σ = 0.02 precision.
-# - **One seed proves little.** In the run we recorded, the standard recipe covered the ring for two seeds
-#   (one with bridges between the modes) and collapsed for the third; R1, TTUR and label smoothing covered every mode for
-#   every seed (R1 and TTUR with small streaks); WGAN-GP and hinge + spectral norm were still clouds around
-#   the ring after the same number of generator steps. Their critics are (softly or strictly) 1-Lipschitz:
+# - **One seed proves little.** In the run we recorded, the standard recipe covered all 8 modes for one seed,
+#   4 for another and collapsed onto one for the third; R1 covered every mode for every seed, TTUR and label
+#   smoothing nearly every mode (6-8), label smoothing with the most high-quality samples; WGAN-GP and
+#   hinge + spectral norm were still clouds around the ring after the same number of generator steps. Their critics are (softly or strictly) 1-Lipschitz:
 #   smooth critics that cannot build walls steep enough for σ = 0.02 blobs quickly, and WGAN-GP also runs at
 #   a 10x smaller learning rate. Your numbers will differ in detail, the picture rarely.
 # - **The monitor agrees with the pictures**: compare the last two columns. (An alarm can also come from an

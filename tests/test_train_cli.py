@@ -162,3 +162,17 @@ def test_nan_stops_training_and_keeps_the_last_good_checkpoint(tmp_path, monkeyp
 def test_console_script_is_installed():
     result = subprocess.run([sys.executable, "-m", "tfvidgan.cli", "--help"], capture_output=True, text=True)
     assert result.returncode == 0 and "demo" in result.stdout and "sample" in result.stdout
+
+
+@pytest.mark.parametrize("preset", ["demo", "full"])
+@pytest.mark.parametrize("family", ["dcgan", "cgan", "vgan"])
+def test_every_preset_builds_networks_that_fit_together(family, preset):
+    cfg = train.resolve_data(get_config(family, preset))
+    model = train.build_model(cfg)
+    z = model.sample_latents(2)
+    labels = tf.constant([3, 7]) if cfg.model == "cgan" else None
+    fake = model.generate(z, labels)
+    frames = (cfg.num_frames,) if cfg.model == "vgan" else ()
+    assert fake.shape == (2, *frames, cfg.image_size, cfg.image_size, cfg.channels)
+    logits = model.discriminate(fake, labels)
+    assert logits.shape[0] == 2 and np.isfinite(logits.numpy()).all()
