@@ -212,7 +212,6 @@ model.compile(
 )
 
 monitor = callbacks.SampleMonitor("runs/nb03/samples", num=64, seed=1234, display=True, width=260)
-)
 
 start = time.time()
 history = model.fit(dataset, epochs=EPOCHS, steps_per_epoch=STEPS_PER_EPOCH,

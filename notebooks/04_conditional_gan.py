@@ -165,7 +165,6 @@ model.compile(
     g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
 )
 monitor = callbacks.SampleMonitor("runs/nb04/samples", num=100, seed=1234, display=True, width=330)
-)
 
 start = time.time()
 history = model.fit(dataset, epochs=EPOCHS, steps_per_epoch=STEPS_PER_EPOCH,
