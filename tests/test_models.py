@@ -198,6 +198,40 @@ def test_video_gan_with_frame_discriminator_trains_with_every_penalty():
     assert logs["d_loss"] > 0  # hinge: positive until D separates every logit by a margin
 
 
+def test_minibatch_stddev_shows_the_discriminator_a_collapsed_batch():
+    from tfvidgan.layers import MinibatchStddev
+
+    varied = _videos(n=4)
+    collapsed = np.repeat(varied[:1], 4, axis=0)
+    out = MinibatchStddev()(varied).numpy()
+    assert out.shape == varied.shape[:-1] + (2,) and np.allclose(out[..., :1], varied)
+    expected = np.sqrt(varied.var(axis=0) + 1e-8).mean()  # spread per feature over the batch, averaged
+    assert np.allclose(out[..., 1], expected, atol=1e-5)
+    assert np.allclose(MinibatchStddev()(collapsed).numpy()[..., 1], 1e-4, atol=1e-6)  # no spread: sqrt(eps)
+    d = vgan.build_discriminator(4, 16, 1, 4, frame_discriminator=2, minibatch_stddev=True)
+    assert d(varied).shape == (4, 4)
+    assert not np.allclose(d(varied).numpy()[:1], d(np.concatenate([varied[:1]] * 4)).numpy()[:1])  # same clip, other batch
+
+
+def test_sampling_uses_the_generator_weight_average_and_puts_the_weights_back():
+    model = _dcgan()
+    model.compile(_adam(), keras.optimizers.Adam(1e-2, use_ema=True, ema_momentum=0.5), run_eagerly=True)
+    model.fit(tf.data.Dataset.from_tensor_slices(_images()).batch(4).repeat(), epochs=1, steps_per_epoch=3, verbose=0)
+    last = _weights(model.generator)
+    average = [keras.ops.convert_to_numpy(v) for v in model.g_optimizer._model_variables_moving_average]
+    assert any(not np.allclose(a, w) for a, w in zip(average, last))
+    z = keras.random.normal((4, LATENT), seed=3)
+    with model.averaged_generator():
+        assert all(np.allclose(a, w.numpy()) for a, w in zip(average, model.generator.trainable_weights))
+        from_average = model.generate(z).numpy()
+    assert all(np.allclose(b, w.numpy()) for b, w in zip(last, model.generator.trainable_weights))  # put back
+    assert not np.allclose(from_average, model.generate(z).numpy())
+    z5 = model.sample_latents(4, keras.random.SeedGenerator(5))
+    with model.averaged_generator():
+        expected = model.generate(z5).numpy()
+    assert np.allclose(model.sample(4, seed=5), expected, atol=1e-6)  # sample() draws from the average
+
+
 def test_conditional_gan_train_step_and_sampling():
     model = cgan.ConditionalGAN(cgan.build_generator(LATENT, 10, 16, 1, 4), cgan.build_discriminator(10, 16, 1, 4), LATENT)
     _fit_one_step(model, (_images(), np.arange(8) % 10), loss="hinge")

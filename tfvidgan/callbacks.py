@@ -117,10 +117,13 @@ class SampleMonitor(keras.callbacks.Callback):
 
 
 def fixed_samples(model, latents, labels=None):
-    """Generator (or VAE decoder) output for given latents, in inference mode."""
+    """Generator (or VAE decoder) output for given latents, in inference mode
+    (from the averaged generator when the model keeps one)."""
     if hasattr(model, "decoder"):
         return model.decoder(latents, training=False)
-    return model.generate(keras.ops.convert_to_tensor(latents), None if labels is None else keras.ops.convert_to_tensor(labels))
+    with model.averaged_generator():
+        return model.generate(keras.ops.convert_to_tensor(latents),
+                              None if labels is None else keras.ops.convert_to_tensor(labels))
 
 
 def generator_steps(model) -> int:

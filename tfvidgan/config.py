@@ -44,6 +44,7 @@ class TrainConfig:
     two_stream: bool = False  # vgan: the paper's foreground/background generator
     shared_content: bool = False  # vgan: one time-invariant half of the first feature volume
     frame_discriminator: int = 0  # vgan: frames per clip judged by an image discriminator (0 = none)
+    minibatch_stddev: bool = False  # vgan: show the discriminator the batch's spread (against mode collapse)
     conditioning: str = "projection"  # cgan discriminator: "projection" or "concat"
     num_examples: int = 4096  # size of the procedurally rendered training set
     batch_size: int = 64
@@ -59,6 +60,7 @@ class TrainConfig:
     r1_gamma: float = 0.0
     spectral_norm: bool = False
     label_smoothing: float = 0.0
+    ema: float = 0.0  # momentum of the generator's weight average used for sampling (0 = off, e.g. 0.999)
     kl_beta: float = 1.0  # vae
     precision: str = "auto"
     seed: int = 0
@@ -93,9 +95,10 @@ PRESETS: dict[str, dict[str, dict]] = {
         # faster generator (TTUR) on small batches: many more steps per CPU minute (benchmarks/README.md)
         # (`tfvidgan demo` adds its own time budget, --minutes, default 9)
         "demo": dict(latent_dim=64, base_filters=32, batch_size=16, steps=8000, steps_per_epoch=250, num_examples=16384,
-                     g_lr=5e-4, frame_discriminator=4, shared_content=True),
+                     g_lr=5e-4, frame_discriminator=4, shared_content=True, loss="hinge", minibatch_stddev=True, ema=0.999),
         "full": dict(latent_dim=100, base_filters=64, image_size=64, batch_size=32, steps=20000, steps_per_epoch=500,
-                     num_examples=20000, two_stream=True, g_lr=5e-4, frame_discriminator=4, shared_content=True),
+                     num_examples=20000, two_stream=True, g_lr=5e-4, frame_discriminator=4, shared_content=True,
+                     loss="hinge", minibatch_stddev=True, ema=0.999),
     },
 }
 PRESETS["cgan"] = PRESETS["dcgan"]

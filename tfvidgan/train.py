@@ -75,13 +75,15 @@ def build_model(cfg: TrainConfig):
         g = vgan.build_generator(c.latent_dim, c.num_frames, c.image_size, c.channels, c.base_filters, c.two_stream,
                                 shared_content=c.shared_content)
         d = vgan.build_discriminator(c.num_frames, c.image_size, c.channels, c.base_filters, c.spectral_norm,
-                                    frame_discriminator=c.frame_discriminator)
+                                    frame_discriminator=c.frame_discriminator, minibatch_stddev=c.minibatch_stddev)
         model = vgan.VGAN(g, d, c.latent_dim, seed=c.seed)
     else:
         raise ValueError(f"unknown model {c.model!r}; choose one of {', '.join(FAMILIES)}")
     model.compile(
         d_optimizer=keras.optimizers.Adam(c.d_lr, beta_1=c.beta_1, beta_2=c.beta_2),
-        g_optimizer=keras.optimizers.Adam(c.g_lr, beta_1=c.beta_1, beta_2=c.beta_2),
+        # ema: Keras's optimizer keeps the generator's weight average; GAN.sample draws from it
+        g_optimizer=keras.optimizers.Adam(c.g_lr, beta_1=c.beta_1, beta_2=c.beta_2, use_ema=c.ema > 0,
+                                          ema_momentum=c.ema if c.ema > 0 else 0.99),
         loss=c.loss, d_steps=c.d_steps, gradient_penalty=c.gradient_penalty,
         r1_gamma=c.r1_gamma, label_smoothing=c.label_smoothing,
     )

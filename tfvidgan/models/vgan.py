@@ -35,6 +35,7 @@ import keras
 from keras import layers, ops
 
 from tfvidgan.layers import (
+    MinibatchStddev,
     RandomFrames,
     down_block,
     logits_head,
@@ -117,7 +118,7 @@ def build_generator(latent_dim=100, num_frames=16, image_size=32, channels=1, ba
 
 def build_discriminator(
     num_frames=16, image_size=32, channels=1, base_filters=32, spectral_norm=False, include_top=True,
-    frame_discriminator=0,
+    frame_discriminator=0, minibatch_stddev=False,
 ):
     """video ``(B, T, H, W, C)`` -> logit ``(B, 1)`` (or features with ``include_top=False``).
 
@@ -134,6 +135,10 @@ def build_discriminator(
     data?", the frame judge "is this frame a sharp digit?"; the second question
     is learned much faster with 2-D kernels, which is where a lone 3-D GAN is
     slow on a CPU budget.
+
+    ``minibatch_stddev=True`` shows each judge, before its last layer, how
+    much the batch varies (:class:`~tfvidgan.layers.MinibatchStddev`), so a
+    generator that collapses onto a few digits is caught.
     """
     k = num_doublings(image_size)
     x = keras.Input((num_frames, image_size, image_size, channels), name="video")
@@ -145,13 +150,15 @@ def build_discriminator(
                        first=i == 0)
     if not include_top:
         return keras.Model(x, layers.Flatten()(h), name="features")
-    out = logits_head(h, spectral_norm)
+    out = logits_head(h, spectral_norm, minibatch_stddev)
     n = min(int(frame_discriminator), int(num_frames))
     if n > 0:
         f = ops.reshape(RandomFrames(n)(x), (-1, image_size, image_size, channels))  # (B * n, H, W, C)
         for i in range(k):
             f = down_block(f, base_filters * 2**i, strides=2, dims=2, spectral_norm=spectral_norm, first=i == 0)
-        f = ops.reshape(f, (-1, n, 4 * 4 * base_filters * 2 ** (k - 1)))  # one feature vector per frame
+        if minibatch_stddev:
+            f = MinibatchStddev()(f)
+        f = ops.reshape(f, (-1, n, 4 * 4 * f.shape[-1]))  # one feature vector per frame
         frame_logits = maybe_spectral_norm(layers.Dense(1, dtype="float32"), spectral_norm)(f)
         frame_logits = layers.Reshape((n,), dtype="float32")(frame_logits)
         video_logits = layers.Reshape((n,), dtype="float32")(layers.RepeatVector(n, dtype="float32")(out))
