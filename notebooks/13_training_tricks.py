@@ -260,6 +260,11 @@ plt.show()
 # | `r1_gamma=1` | penalise D's gradient on *real* data: D cannot build steep walls around the data | Mescheder et al. 2018, https://arxiv.org/abs/1801.04406 |
 # | `d_optimizer` faster than `g_optimizer` | two time-scale update rule (TTUR): D tracks the current G more closely | Heusel et al. 2017, https://arxiv.org/abs/1706.08500 |
 # | `label_smoothing=0.1` | real target 0.9 instead of 1: an over-confident D is penalised | Salimans et al. 2016, https://arxiv.org/abs/1606.03498 |
+# | `minibatch_stddev=True` in `vgan.build_discriminator` | D also sees how much the batch varies, so a collapsed batch stands out | Karras et al. 2018, https://arxiv.org/abs/1710.10196 |
+# | `g_optimizer=keras.optimizers.Adam(..., use_ema=True)` | `model.sample` draws from a running average of G's weights, not the last step's | Yazici et al. 2019, https://arxiv.org/abs/1806.04498 |
+#
+# (The last two rows are for the video GAN and are not run below; what they did there in 30-minute runs
+# is in `benchmarks/README.md`.)
 #
 # Now the *standard* recipe (non-saturating, Adam 1e-3 for both players) against each fix. On this toy
 # the standard recipe sometimes collapses and sometimes not, depending on the seed, and a single run per
