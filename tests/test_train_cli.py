@@ -55,6 +55,26 @@ def test_resume_continues_from_the_checkpoint(tmp_path, capsys):
     assert len(list(out.glob("ckpt-*"))) == 1  # older checkpoints are cleaned up
 
 
+def test_the_generator_weight_average_is_checkpointed_and_sampled(tmp_path, capsys):
+    out = tmp_path / "run"
+    trained = train.train(get_config("dcgan", "tiny", ema=0.5), out, verbose=0, write_outputs=False)
+    model, cfg = train.load_run(out)
+    assert cfg.ema == 0.5 and model.g_optimizer.use_ema
+    average = [v.numpy() for v in model.g_optimizer._model_variables_moving_average]
+    assert all(np.allclose(a, b.numpy()) for a, b in zip(average, trained.g_optimizer._model_variables_moving_average))
+    assert any(not np.allclose(a, w.numpy()) for a, w in zip(average, model.generator.trainable_weights))
+    with model.averaged_generator():  # the restored average is what sampling uses
+        assert all(np.allclose(a, w.numpy()) for a, w in zip(average, model.generator.trainable_weights))
+    from tfvidgan.data import to_uint8
+
+    assert run(capsys, "sample", "--run", str(out), "--num", "3", "--out", str(tmp_path / "s.npz"))[0] == 0
+    with np.load(tmp_path / "s.npz") as saved:
+        images = saved["images"]
+    assert np.array_equal(images, to_uint8(train.generate(model, cfg, 3)))  # `tfvidgan sample` draws from the average
+    model.g_optimizer.use_ema = False
+    assert not np.array_equal(images, to_uint8(train.generate(model, cfg, 3)))  # the last weights draw otherwise
+
+
 def test_restore_gives_back_identical_weights_and_optimizer_state(tmp_path):
     cfg = train.resolve_data(get_config("cgan", "tiny"))
     model = train.build_model(cfg)
