@@ -65,6 +65,9 @@ def test_the_generator_weight_average_is_checkpointed_and_sampled(tmp_path, caps
     assert any(not np.allclose(a, w.numpy()) for a, w in zip(average, model.generator.trainable_weights))
     with model.averaged_generator():  # the restored average is what sampling uses
         assert all(np.allclose(a, w.numpy()) for a, w in zip(average, model.generator.trainable_weights))
+    for bad in (["--model", "dcgan", "--ema", "1.5"], ["--model", "vae", "--ema", "0.9"]):
+        code, _, err = run(capsys, "train", *bad, "--preset", "tiny", "--out", str(tmp_path / "bad"))
+        assert code == 2 and "ema" in err
     from tfvidgan.data import to_uint8
 
     assert run(capsys, "sample", "--run", str(out), "--num", "3", "--out", str(tmp_path / "s.npz"))[0] == 0

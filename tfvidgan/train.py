@@ -51,6 +51,10 @@ def resolve_data(cfg: TrainConfig) -> TrainConfig:
 def build_model(cfg: TrainConfig):
     """Build and compile the networks of ``cfg.model`` (call after setting precision)."""
     c = cfg
+    if not 0.0 <= c.ema < 1.0:
+        raise ValueError(f"ema={c.ema} is not possible: use a momentum in [0, 1), e.g. 0.999 (0 = off)")
+    if c.ema and c.model == "vae":
+        raise ValueError("ema averages a GAN generator's weights; the vae has no generator optimizer to average")
     if c.model == "vae":
         model = vae.VAE(
             vae.build_encoder(c.latent_dim, c.image_size, c.channels, c.base_filters, seed=c.seed),
