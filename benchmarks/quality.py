@@ -12,7 +12,9 @@ this sample size. Bars (issue "Measuring what a GAN made"):
 
 Run: ``python benchmarks/quality.py`` (about 60 minutes on 2 cores);
 ``--only vgan`` or ``--scale 0.1`` (budgets x 0.1) for a quick look;
-``--threads 1`` to run two families side by side, one core each. Runs go to
+``--threads 1`` to run two families side by side, one core each;
+``--set FIELD=VALUE`` (repeatable) to measure another recipe, e.g.
+``--only vgan --set loss=hinge --set ema=0.999 --out runs/quality_hinge``. Runs go to
 ``runs/quality/<family>`` and are resumed if present; each family's metrics go
 to ``runs/quality/quality_<family>.json`` and the table printed at the end
 holds every family measured there so far.
@@ -79,7 +81,10 @@ def main():
     parser.add_argument("--out", default="runs/quality")
     parser.add_argument("--threads", type=int, default=0,
                         help="TensorFlow threads (0 = all cores); 1 lets two families run side by side")
+    parser.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
+                        help="change a TrainConfig field for every family run, e.g. --set loss=hinge --set ema=0.999")
     args = parser.parse_args()
+    changes = parse_settings(args.set, parser)
     if args.threads:
         import tensorflow as tf
 
@@ -89,7 +94,7 @@ def main():
     out = Path(args.out)
     for family in args.only:
         minutes, overrides = BUDGETS[family]
-        cfg = get_config(family, "demo", **{**overrides, "steps": 100_000, "max_minutes": minutes * args.scale})
+        cfg = get_config(family, "demo", **{**overrides, **changes, "steps": 100_000, "max_minutes": minutes * args.scale})
         run_dir = out / family
         train(cfg, run_dir, verbose=2)
         result = evaluate_run(run_dir, num=args.num)
@@ -98,6 +103,32 @@ def main():
         result["threads"] = args.threads or os.cpu_count()
         (out / f"quality_{family}.json").write_text(json.dumps({family: result}, indent=2))
     print_table(out)
+
+
+def parse_settings(items, parser) -> dict:
+    """``["loss=hinge", "ema=0.999"]`` -> ``{"loss": "hinge", "ema": 0.999}``, typed like the field's default."""
+    import dataclasses
+
+    from tfvidgan.config import TrainConfig
+
+    fixed = {"model", "steps", "max_minutes"}  # the script sets these itself
+    defaults = {f.name: f.default for f in dataclasses.fields(TrainConfig) if f.name not in fixed}
+    changes = {}
+    for item in items:
+        name, _, value = item.partition("=")
+        if name not in defaults:
+            parser.error(f"--set {item}: not a field this script lets you change; fields: {sorted(defaults)}")
+        default = defaults[name]
+        try:
+            if isinstance(default, bool):
+                if value.lower() not in ("true", "false", "1", "0"):
+                    raise ValueError(value)
+                changes[name] = value.lower() in ("true", "1")
+            else:
+                changes[name] = type(default)(value)
+        except ValueError:
+            parser.error(f"--set {item}: {value!r} is not a {type(default).__name__}")
+    return changes
 
 
 def print_table(out: Path):
