@@ -13,8 +13,8 @@ this sample size. Bars (issue "Measuring what a GAN made"):
 Run: ``python benchmarks/quality.py`` (about 60 minutes on 2 cores);
 ``--only vgan`` or ``--scale 0.1`` (budgets x 0.1) for a quick look;
 ``--threads 1`` to run two families side by side, one core each;
-``--set FIELD=VALUE`` (repeatable) to measure another recipe, e.g.
-``--only vgan --set loss=hinge --set ema=0.999 --out runs/quality_hinge``. Runs go to
+any ``tfvidgan train`` flag to measure another recipe, e.g.
+``--only vgan --loss hinge --ema 0.999 --out runs/quality_hinge``. Runs go to
 ``runs/quality/<family>`` and are resumed if present; each family's metrics go
 to ``runs/quality/quality_<family>.json`` and the table printed at the end
 holds every family measured there so far.
@@ -29,6 +29,7 @@ from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
+from tfvidgan.cli import add_config_flags, config_fields  # noqa: E402
 from tfvidgan.config import get_config  # noqa: E402
 from tfvidgan.evaluate import evaluate_run  # noqa: E402
 from tfvidgan.train import train  # noqa: E402
@@ -81,10 +82,11 @@ def main():
     parser.add_argument("--out", default="runs/quality")
     parser.add_argument("--threads", type=int, default=0,
                         help="TensorFlow threads (0 = all cores); 1 lets two families run side by side")
-    parser.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
-                        help="change a TrainConfig field for every family run, e.g. --set loss=hinge --set ema=0.999")
+    add_config_flags(parser.add_argument_group("recipe: any `tfvidgan train` flag, applied to every family run"))
     args = parser.parse_args()
-    changes = parse_settings(args.set, parser)
+    changes = {k: v for k, v in vars(args).items() if k in config_fields() and v is not None}
+    if {"steps", "max_minutes"} & set(changes):
+        parser.error("--steps / --max-minutes: this script trains for its fixed time budgets (use --scale)")
     if args.threads:
         import tensorflow as tf
 
@@ -103,32 +105,6 @@ def main():
         result["threads"] = args.threads or os.cpu_count()
         (out / f"quality_{family}.json").write_text(json.dumps({family: result}, indent=2))
     print_table(out)
-
-
-def parse_settings(items, parser) -> dict:
-    """``["loss=hinge", "ema=0.999"]`` -> ``{"loss": "hinge", "ema": 0.999}``, typed like the field's default."""
-    import dataclasses
-
-    from tfvidgan.config import TrainConfig
-
-    fixed = {"model", "steps", "max_minutes"}  # the script sets these itself
-    defaults = {f.name: f.default for f in dataclasses.fields(TrainConfig) if f.name not in fixed}
-    changes = {}
-    for item in items:
-        name, _, value = item.partition("=")
-        if name not in defaults:
-            parser.error(f"--set {item}: not a field this script lets you change; fields: {sorted(defaults)}")
-        default = defaults[name]
-        try:
-            if isinstance(default, bool):
-                if value.lower() not in ("true", "false", "1", "0"):
-                    raise ValueError(value)
-                changes[name] = value.lower() in ("true", "1")
-            else:
-                changes[name] = type(default)(value)
-        except ValueError:
-            parser.error(f"--set {item}: {value!r} is not a {type(default).__name__}")
-    return changes
 
 
 def print_table(out: Path):

@@ -16,7 +16,7 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's start-up chatter out of the way
 
 
-def _add_config_flags(parser: argparse.ArgumentParser) -> None:
+def add_config_flags(parser: argparse.ArgumentParser) -> None:
     """One ``--flag`` per :class:`TrainConfig` field (``--d-lr``, ``--spectral-norm``, ...)."""
     from tfvidgan.config import TrainConfig
 
@@ -46,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--model", required=True, help=f"one of {', '.join(FAMILIES)}")
     train.add_argument("--preset", default="demo", help=f"one of {', '.join(PRESETS['dcgan'])} (default demo)")
     train.add_argument("--out", required=True, help="run folder; an existing run there is resumed")
-    _add_config_flags(train)  # includes --data (default: the family's own dataset)
+    add_config_flags(train)  # includes --data (default: the family's own dataset)
 
     sample = sub.add_parser("sample", help="draw samples from a trained run")
     sample.add_argument("--run", required=True, help="run folder written by `tfvidgan train`")
@@ -97,13 +97,13 @@ def cmd_train(args) -> None:
     from tfvidgan.config import get_config
     from tfvidgan.train import train
 
-    overrides = {k: v for k, v in vars(args).items() if k in _config_fields() and v is not None}
+    overrides = {k: v for k, v in vars(args).items() if k in config_fields() and v is not None}
     cfg = get_config(args.model, args.preset, **overrides)
     train(cfg, args.out)
     print(f"run folder: {args.out}")
 
 
-def _config_fields() -> set[str]:
+def config_fields() -> set[str]:
     from tfvidgan.config import TrainConfig
 
     return {f.name for f in dataclasses.fields(TrainConfig)} - {"model"}
