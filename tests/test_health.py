@@ -336,3 +336,16 @@ def test_sample_monitor_writes_a_gif_per_epoch_and_displays_it(tmp_path, monkeyp
     assert [p.name for p in monitor.paths] == ["epoch_0001.gif", "epoch_0002.gif"]
     assert video_io.read_video(monitor.paths[-1]).shape[0] == 4  # one grid frame per video frame
     assert len(shown) == 2 and shown[-1].width == 120 and shown[-1].data == monitor.paths[-1].read_bytes()
+
+
+def test_sample_grids_of_an_infogan_cycle_through_its_codes():
+    from tfvidgan.callbacks import fixed_inputs
+    from tfvidgan.models import dcgan
+
+    model = dcgan.DCGAN(dcgan.build_generator(8, 16, 1, 4), dcgan.build_discriminator(16, 1, 4, info_codes=3), 8,
+                        info_codes=3)
+    latents, labels = fixed_inputs(model, 7, np.random.default_rng(0))
+    assert labels is None and latents.shape == (7, 8)
+    assert np.array_equal(latents[:, :3].argmax(axis=1), [0, 1, 2, 0, 1, 2, 0]) and latents[:, :3].sum() == 7
+    plain, _ = fixed_inputs(_vgan(), 7, np.random.default_rng(0))
+    assert np.allclose(plain[:, 3:], latents[:, 3:]) and not np.allclose(plain[:, :3], latents[:, :3])

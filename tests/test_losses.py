@@ -88,3 +88,15 @@ def test_gradient_penalty_uses_the_interpolates():
     alpha = tf.constant([0.25, 1.0], shape=(2, 1, 1, 1))
     # x_hat = alpha * 1: norm = alpha * sqrt(4) = 2 alpha -> (0.5-1)^2, (2-1)^2
     np.testing.assert_allclose(float(losses.gradient_penalty(critic, real, fake, alpha)), (0.25 + 1.0) / 2, rtol=1e-5)
+
+
+def test_info_loss_is_the_cross_entropy_of_the_code_guess():
+    logits = np.array([[2.0, 0.0, -1.0], [0.0, 0.0, 0.0]], dtype="float32")
+    codes = np.array([0, 2])
+    log_softmax = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
+    expected = -(log_softmax[0, 0] + log_softmax[1, 2]) / 2
+    assert np.isclose(float(losses.info_loss(codes, logits)), expected, atol=1e-6)
+    # several judges per sample (video + frames): each guess counts alike
+    stacked = np.stack([logits, logits[::-1]], axis=1)  # (B=2, n=2, K=3)
+    expected2 = -(log_softmax[0, 0] + log_softmax[1, 0] + log_softmax[1, 2] + log_softmax[0, 2]) / 4
+    assert np.isclose(float(losses.info_loss(codes, stacked)), expected2, atol=1e-6)

@@ -308,3 +308,52 @@ def test_sampling_with_a_seed_is_repeatable():
     assert not np.allclose(a, model.sample(3, seed=6))
     v = vae.VAE(vae.build_encoder(4, 16, 1, 4), vae.build_decoder(4, 16, 1, 4), 4)
     np.testing.assert_array_equal(v.sample(2, seed=1), v.sample(2, seed=1))
+
+
+# --- InfoGAN codes ------------------------------------------------------------
+
+
+def test_info_codes_are_one_hot_uniform_and_choosable():
+    model = dcgan.DCGAN(dcgan.build_generator(LATENT, 16, 1, 4), dcgan.build_discriminator(16, 1, 4, info_codes=4),
+                        LATENT, seed=1, info_codes=4)
+    z = keras.ops.convert_to_numpy(model.sample_latents(4000))
+    assert np.array_equal(z[:, :4].sum(axis=1), np.ones(4000)) and set(np.unique(z[:, :4])) == {0.0, 1.0}
+    counts = np.bincount(keras.ops.convert_to_numpy(model.codes_of(z)), minlength=4)
+    assert counts.min() > 900 and counts.max() < 1100  # uniform over the 4 codes
+    assert abs(z[:, 4:].std() - 1) < 0.05  # the rest stays N(0, 1)
+    same_noise = [model.sample(3, seed=7, codes=c) for c in (0, 1)]
+    assert not np.allclose(*same_noise)  # only the code differs
+    with pytest.raises(ValueError, match=r"codes must be in \[0, 3\]"):
+        model.sample(2, codes=4)
+    with pytest.raises(ValueError, match="info_codes"):
+        _dcgan().sample(2, codes=0)
+    with pytest.raises(ValueError, match="info_codes=8 is not possible"):
+        dcgan.DCGAN(model.generator, model.discriminator, LATENT, info_codes=LATENT)
+
+
+def test_infogan_step_trains_the_code_head_in_both_families():
+    d = vgan.build_discriminator(4, 16, 1, 4, frame_discriminator=2, info_codes=3)
+    logits, codes = d(_videos())
+    assert logits.shape == (4, 4) and codes.shape == (4, 3, 3)  # video guess + one per judged frame
+    model = vgan.VGAN(vgan.build_generator(LATENT, 4, 16, 1, 4, shared_content=True), d, LATENT, info_codes=3)
+    logs = _fit_one_step(model, _videos(), loss="hinge", gradient_penalty=1.0)
+    assert 0 < logs["info_loss"] < 5
+    image_d = dcgan.build_discriminator(16, 1, 4, info_codes=3)
+    model = dcgan.DCGAN(dcgan.build_generator(LATENT, 16, 1, 4), image_d, LATENT, info_codes=3)
+    head = [layer for layer in image_d.layers if isinstance(layer, keras.layers.Dense)][-1]
+    before = head.kernel.numpy().copy()
+    logs = _fit_one_step(model, _images())
+    assert "info_loss" in logs and not np.allclose(before, head.kernel.numpy())
+
+
+def test_infogan_makes_the_code_recoverable_from_the_sample():
+    """The point of InfoGAN: after a short training the discriminator's Q head
+    tells the code from the generated image far better than chance (log K)."""
+    keras.utils.set_random_seed(0)
+    model = dcgan.DCGAN(dcgan.build_generator(LATENT, 16, 1, 4), dcgan.build_discriminator(16, 1, 4, info_codes=4),
+                        LATENT, seed=1, info_codes=4)
+    model.compile(_adam(), _adam())
+    hist = model.fit(tf.data.Dataset.from_tensor_slices(_images(64)).batch(16).repeat(), epochs=4,
+                     steps_per_epoch=25, verbose=0)
+    info = hist.history["info_loss"]
+    assert info[0] < np.log(4) + 0.1 and info[-1] < 0.3 * np.log(4), info

@@ -199,3 +199,21 @@ def test_every_preset_builds_networks_that_fit_together(family, preset):
     assert fake.shape == (2, *frames, cfg.image_size, cfg.image_size, cfg.channels)
     logits = model.discriminate(fake, labels)
     assert logits.shape[0] == 2 and np.isfinite(logits.numpy()).all()
+
+
+def test_infogan_run_from_the_command_line(tmp_path, capsys):
+    out = tmp_path / "info"
+    args = ("train", "--model", "dcgan", "--preset", "tiny", "--info-codes", "4", "--out", str(out))
+    assert run(capsys, *args)[0] == 0
+    model, cfg = train.load_run(out)
+    assert cfg.info_codes == 4 and model.info_codes == 4
+    code, _, err = run(capsys, "sample", "--run", str(out), "--num", "3", "--code", "2", "--out", str(tmp_path / "c.npz"))
+    assert code == 0, err
+    with np.load(tmp_path / "c.npz") as saved:
+        assert saved["images"].shape == (3, 32, 32, 1) and saved["codes"].tolist() == [2, 2, 2]
+    code, _, err = run(capsys, "sample", "--run", str(out), "--num", "3", "--code", "4", "--out", str(tmp_path / "d.npz"))
+    assert code == 2 and "--code" in err and "[0, 3]" in err
+    code, _, err = run(capsys, "train", "--model", "cgan", "--preset", "tiny", "--info-codes", "4", "--out", str(tmp_path / "x"))
+    assert code == 2 and "info_codes" in err
+    code, _, err = run(capsys, "train", "--model", "dcgan", "--preset", "tiny", "--info-codes", "1", "--out", str(tmp_path / "y"))
+    assert code == 2 and "info_codes=1 is not possible" in err

@@ -94,10 +94,7 @@ class SampleMonitor(keras.callbacks.Callback):
 
     def on_train_begin(self, logs=None):
         self.out_dir.mkdir(parents=True, exist_ok=True)
-        rng = np.random.default_rng(self.seed)
-        self.latents = rng.standard_normal((self.num, self.model.latent_dim)).astype("float32")
-        classes = getattr(self.model, "num_classes", None)
-        self.labels = None if classes is None else (np.arange(self.num) % classes).astype("int32")
+        self.latents, self.labels = fixed_inputs(self.model, self.num, np.random.default_rng(self.seed))
 
     def on_epoch_end(self, epoch, logs=None):
         from tfvidgan import video_io
@@ -114,6 +111,20 @@ class SampleMonitor(keras.callbacks.Callback):
             from IPython.display import Image, display  # lazy: only needed in notebooks
 
             display(Image(filename=str(path), width=self.width))
+
+
+def fixed_inputs(model, num, rng):
+    """Latents ``(num, latent_dim)`` and labels (``None`` unless the model is
+    class-conditional) for a sample grid, drawn with the NumPy generator ``rng``.
+    Labels, and InfoGAN codes, cycle through the classes so every row of a
+    grid shows each of them."""
+    latents = rng.standard_normal((num, model.latent_dim)).astype("float32")
+    codes = getattr(model, "info_codes", 0)
+    if codes:
+        latents[:, :codes] = np.eye(codes, dtype="float32")[np.arange(num) % codes]
+    classes = getattr(model, "num_classes", None)
+    labels = None if classes is None else (np.arange(num) % classes).astype("int32")
+    return latents, labels
 
 
 def fixed_samples(model, latents, labels=None):

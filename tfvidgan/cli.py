@@ -53,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--num", type=int, default=16)
     sample.add_argument("--out", required=True, help="output file: .npz, .gif, .mp4, .webm or .png")
     sample.add_argument("--label", type=int, default=None, help="class to generate (conditional models)")
+    sample.add_argument("--code", type=int, default=None, help="InfoGAN code to generate (runs trained with --info-codes)")
     sample.add_argument("--seed", type=int, default=0)
 
     from tfvidgan.evaluate import add_eval_arguments
@@ -128,15 +129,23 @@ def cmd_sample(args) -> None:
         raise ValueError(f"--label needs a conditional model; {args.run} holds a {cfg.model!r} run")
     if args.label is not None and not 0 <= args.label < cfg.num_classes:
         raise ValueError(f"--label must be in [0, {cfg.num_classes - 1}], got {args.label}")
-    labels = None
+    if args.code is not None and not 0 <= args.code < cfg.info_codes:
+        raise ValueError(f"--code needs a run trained with --info-codes and a code in [0, {cfg.info_codes - 1}], "
+                         f"got {args.code}" if cfg.info_codes else f"--code needs a run trained with --info-codes; "
+                         f"{args.run} has no InfoGAN codes")
+    labels = codes = None
     if conditional:
         labels = np.full(args.num, args.label) if args.label is not None else np.arange(args.num) % cfg.num_classes
-    samples = generate(model, cfg, args.num, labels=labels, seed=args.seed)
+    if cfg.info_codes:
+        codes = np.full(args.num, args.code) if args.code is not None else np.arange(args.num) % cfg.info_codes
+    samples = generate(model, cfg, args.num, labels=labels, seed=args.seed, codes=codes)
     if suffix == ".npz":
         key = {5: "videos", 4: "images"}.get(samples.ndim, "samples")
         arrays = {key: video_io.to_uint8(samples) if samples.ndim >= 4 else samples}
         if labels is not None:
             arrays["labels"] = labels.astype("int32")
+        if codes is not None:
+            arrays["codes"] = codes.astype("int32")
         np.savez(out, **arrays)
     elif samples.ndim == 5:
         if suffix == ".png":

@@ -45,6 +45,8 @@ class TrainConfig:
     shared_content: bool = False  # vgan: one time-invariant half of the first feature volume
     frame_discriminator: int = 0  # vgan: frames per clip judged by an image discriminator (0 = none)
     minibatch_stddev: bool = False  # vgan: show the discriminator the batch's spread (against mode collapse)
+    info_codes: int = 0  # dcgan, vgan: InfoGAN categorical code of this many categories at the start of z (0 = off)
+    info_weight: float = 1.0  # weight of the InfoGAN code loss
     conditioning: str = "projection"  # cgan discriminator: "projection" or "concat"
     num_examples: int = 4096  # size of the procedurally rendered training set
     batch_size: int = 64

@@ -44,7 +44,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from tfvidgan.callbacks import NaNGuard, fixed_samples, generator_steps
+from tfvidgan.callbacks import NaNGuard, fixed_inputs, fixed_samples, generator_steps
 
 __all__ = [
     "TrainingHealthWarning",
@@ -507,17 +507,11 @@ class ModeCollapseMonitor(keras.callbacks.Callback):
         self._rng = np.random.default_rng(seed)
         self._collapsed = False
 
-    def _latents(self):
-        latents = self._rng.standard_normal((self.num, self.model.latent_dim)).astype("float32")
-        classes = getattr(self.model, "num_classes", None)
-        labels = None if classes is None else (np.arange(self.num) % classes).astype("int32")
-        return latents, labels
-
     def measure(self) -> float:
         """Diversity of ``num`` fresh samples of the current model."""
         from tfvidgan.metrics.diversity import sample_diversity
 
-        samples = keras.ops.convert_to_numpy(fixed_samples(self.model, *self._latents()))
+        samples = keras.ops.convert_to_numpy(fixed_samples(self.model, *fixed_inputs(self.model, self.num, self._rng)))
         if not np.isfinite(samples).all():  # diverged: the WeightGuard reports it
             return float("nan")
         return sample_diversity(samples)
@@ -665,10 +659,7 @@ class TensorBoardMedia(keras.callbacks.Callback):
         return self._writer
 
     def on_train_begin(self, logs=None):
-        rng = np.random.default_rng(self.seed)
-        self.latents = rng.standard_normal((self.num, self.model.latent_dim)).astype("float32")
-        classes = getattr(self.model, "num_classes", None)
-        self.labels = None if classes is None else (np.arange(self.num) % classes).astype("int32")
+        self.latents, self.labels = fixed_inputs(self.model, self.num, np.random.default_rng(self.seed))
 
     def write(self, step: int, logs=None) -> None:
         """Generate the samples and write all summaries at ``step``."""

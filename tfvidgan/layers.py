@@ -78,6 +78,16 @@ def logits_head(h, spectral_norm: bool = False, minibatch_stddev: bool = False):
     return maybe_spectral_norm(layers.Dense(1, dtype="float32"), spectral_norm)(h)
 
 
+def code_head(h, info_codes: int, hidden: int = 128):
+    """InfoGAN's Q head on discriminator features ``h`` ``(B, ..., D)``: a hidden
+    layer with LeakyReLU(0.2), then logits over the ``info_codes`` categories,
+    float32 ``(B, ..., info_codes)`` (the paper's FC-128, lReLU, FC on the
+    shared trunk, without batch norm, for the same reason as in
+    :func:`down_block`)."""
+    h = layers.LeakyReLU(0.2)(layers.Dense(hidden)(h))
+    return layers.Dense(info_codes, dtype="float32")(h)
+
+
 @keras.saving.register_keras_serializable(package="tfvidgan")
 class ClassProjection(layers.Layer):
     """Projection discriminator term <embed(y), h> (Miyato & Koyama 2018,

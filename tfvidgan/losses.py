@@ -123,6 +123,23 @@ def get_loss(name: str) -> tuple[Callable, Callable]:
         raise ValueError(f"unknown loss {name!r}; choose one of {', '.join(LOSSES)}") from None
 
 
+def info_loss(codes, code_logits):
+    """InfoGAN's code loss (Chen et al. 2016, https://arxiv.org/abs/1606.03657):
+    the cross-entropy -E[log Q(c | G(z, c))] of the discriminator's guess of
+    the categorical code ``c``, a lower bound on the mutual information
+    I(c; G(z, c)) up to the constant H(c).
+
+    ``codes``: int ``(B,)``; ``code_logits``: ``(B, K)``, or ``(B, n, K)`` when
+    several judges (e.g. a video and some of its frames) each guess; every
+    guess counts alike.
+    """
+    code_logits = _f32(code_logits)
+    codes = tf.cast(codes, tf.int32)
+    if code_logits.shape.rank == 3:
+        codes = tf.broadcast_to(codes[:, None], tf.shape(code_logits)[:2])
+    return tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=codes, logits=code_logits))
+
+
 # --- penalties -------------------------------------------------------------
 
 def _squared_grad_norm(critic: Callable, x: tf.Tensor) -> tf.Tensor:

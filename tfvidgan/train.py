@@ -55,6 +55,8 @@ def build_model(cfg: TrainConfig):
         raise ValueError(f"ema={c.ema} is not possible: use a momentum in [0, 1), e.g. 0.999 (0 = off)")
     if c.ema and c.model == "vae":
         raise ValueError("ema averages a GAN generator's weights; the vae has no generator optimizer to average")
+    if c.info_codes and c.model not in ("dcgan", "vgan"):
+        raise ValueError(f"info_codes (InfoGAN) is built for the dcgan and vgan families, not {c.model!r}")
     if c.model == "vae":
         model = vae.VAE(
             vae.build_encoder(c.latent_dim, c.image_size, c.channels, c.base_filters, seed=c.seed),
@@ -69,8 +71,8 @@ def build_model(cfg: TrainConfig):
         model = gaussian.GaussianGAN(g, d, c.latent_dim, seed=c.seed)
     elif c.model == "dcgan":
         g = dcgan.build_generator(c.latent_dim, c.image_size, c.channels, c.base_filters)
-        d = dcgan.build_discriminator(c.image_size, c.channels, c.base_filters, c.spectral_norm)
-        model = dcgan.DCGAN(g, d, c.latent_dim, seed=c.seed)
+        d = dcgan.build_discriminator(c.image_size, c.channels, c.base_filters, c.spectral_norm, info_codes=c.info_codes)
+        model = dcgan.DCGAN(g, d, c.latent_dim, seed=c.seed, info_codes=c.info_codes)
     elif c.model == "cgan":
         g = cgan.build_generator(c.latent_dim, c.num_classes, c.image_size, c.channels, c.base_filters)
         d = cgan.build_discriminator(c.num_classes, c.image_size, c.channels, c.base_filters, c.spectral_norm, c.conditioning)
@@ -79,8 +81,9 @@ def build_model(cfg: TrainConfig):
         g = vgan.build_generator(c.latent_dim, c.num_frames, c.image_size, c.channels, c.base_filters, c.two_stream,
                                 shared_content=c.shared_content)
         d = vgan.build_discriminator(c.num_frames, c.image_size, c.channels, c.base_filters, c.spectral_norm,
-                                    frame_discriminator=c.frame_discriminator, minibatch_stddev=c.minibatch_stddev)
-        model = vgan.VGAN(g, d, c.latent_dim, seed=c.seed)
+                                    frame_discriminator=c.frame_discriminator, minibatch_stddev=c.minibatch_stddev,
+                                    info_codes=c.info_codes)
+        model = vgan.VGAN(g, d, c.latent_dim, seed=c.seed, info_codes=c.info_codes)
     else:
         raise ValueError(f"unknown model {c.model!r}; choose one of {', '.join(FAMILIES)}")
     model.compile(
@@ -89,7 +92,7 @@ def build_model(cfg: TrainConfig):
         g_optimizer=keras.optimizers.Adam(c.g_lr, beta_1=c.beta_1, beta_2=c.beta_2, use_ema=c.ema > 0,
                                           ema_momentum=c.ema if c.ema > 0 else 0.99),
         loss=c.loss, d_steps=c.d_steps, gradient_penalty=c.gradient_penalty,
-        r1_gamma=c.r1_gamma, label_smoothing=c.label_smoothing,
+        r1_gamma=c.r1_gamma, label_smoothing=c.label_smoothing, info_weight=c.info_weight,
     )
     return model
 
@@ -180,12 +183,13 @@ def train(cfg: TrainConfig, out_dir, extra_callbacks=(), verbose=None, write_out
     return model
 
 
-def generate(model, cfg: TrainConfig, num: int, labels=None, seed: int = 0):
+def generate(model, cfg: TrainConfig, num: int, labels=None, seed: int = 0, codes=None):
     """``num`` samples (float32, [-1, 1] for pixels) from a trained model;
-    the same ``seed`` gives the same samples."""
+    the same ``seed`` gives the same samples. ``labels`` for conditional
+    models, ``codes`` for InfoGAN ones (random when omitted)."""
     if cfg.model == "vae":
         return model.sample(num, seed=seed)
-    return model.sample(num, labels=labels, seed=seed)
+    return model.sample(num, labels=labels, seed=seed, codes=codes)
 
 
 def write_run_outputs(model, cfg: TrainConfig, out: Path, num: int = 16) -> dict:

@@ -18,6 +18,16 @@ Keras progress bar, callbacks, ``tf.function`` compilation and
 other networks and, where needed, overriding :meth:`GAN.sample_latents` (how
 noise is drawn); it never rewrites the loop.
 
+``info_codes=K`` makes any family an InfoGAN (Chen et al. 2016,
+https://arxiv.org/abs/1606.03657): the first ``K`` entries of z become a
+one-hot categorical code drawn uniformly, the discriminator gets a second
+head ``Q`` that guesses the code back from the sample, and both networks
+minimise the cross-entropy of that guess (``info_weight`` times it) besides
+their adversarial losses. No labels are used: the generator is pushed to make
+each code a distinct, recognisable kind of sample (on digits, the codes
+usually become digit classes), which also keeps it from drawing in-between
+samples and from dropping modes.
+
 Shapes: ``real`` is ``(B, H, W, C)`` for images or ``(B, T, H, W, C)`` for
 videos, float32 in [-1, 1]; a dataset may also yield ``(real, labels)`` with
 integer ``labels`` of shape ``(B,)``, used when ``num_classes`` is set.
@@ -45,16 +55,24 @@ class GAN(keras.Model):
         num_classes: set for class-conditional models; both networks then take
             ``[inputs, labels]``.
         seed: seed of the :class:`keras.random.SeedGenerator` that draws z.
+        info_codes: InfoGAN codes K (0 = off): z starts with a one-hot code of
+            K categories, and the discriminator returns ``[logits, code
+            logits (B, ..., K)]``.
     """
 
-    def __init__(self, generator, discriminator, latent_dim, num_classes=None, seed=None, **kwargs):
+    def __init__(self, generator, discriminator, latent_dim, num_classes=None, seed=None, info_codes=0, **kwargs):
         super().__init__(**kwargs)
         self.generator = generator
         self.discriminator = discriminator
         self.latent_dim = latent_dim
         self.num_classes = num_classes
+        self.info_codes = int(info_codes)
+        if self.info_codes == 1 or not 0 <= self.info_codes < latent_dim:
+            raise ValueError(f"info_codes={info_codes} is not possible: use 0 (off) or 2..{latent_dim - 1} "
+                             f"(fewer than latent_dim={latent_dim}: the code is the start of z)")
         self.seed_generator = keras.random.SeedGenerator(seed)
         names = ("d_loss", "g_loss", "real_score", "fake_score", "d_grad_norm", "g_grad_norm")
+        names += ("info_loss",) if self.info_codes else ()
         self.trackers = {name: keras.metrics.Mean(name=name) for name in names}
 
     def compile(
@@ -66,6 +84,7 @@ class GAN(keras.Model):
         gradient_penalty=0.0,
         r1_gamma=0.0,
         label_smoothing=0.0,
+        info_weight=1.0,
         **kwargs,
     ):
         """Configure training.
@@ -79,6 +98,8 @@ class GAN(keras.Model):
             gradient_penalty: weight of the WGAN-GP penalty (10 in the paper).
             r1_gamma: gamma of the R1 penalty, applied as gamma / 2 * R1.
             label_smoothing: one-sided smoothing of the real target (e.g. 0.1).
+            info_weight: weight lambda of the InfoGAN code loss (models with
+                ``info_codes``; 1 in the paper for categorical codes).
         """
         super().compile(**kwargs)
         if keras.mixed_precision.global_policy().name == "mixed_float16":
@@ -94,6 +115,7 @@ class GAN(keras.Model):
         self.gp_weight = float(gradient_penalty)
         self.r1_gamma = float(r1_gamma)
         self.label_smoothing = float(label_smoothing)
+        self.info_weight = float(info_weight)
 
     @property
     def metrics(self):
@@ -103,18 +125,36 @@ class GAN(keras.Model):
 
     def sample_latents(self, batch_size, seed_generator=None):
         """z ~ N(0, I), shape ``(batch_size, latent_dim)``, from the model's
-        :class:`keras.random.SeedGenerator` unless another one is given."""
-        return keras.random.normal((batch_size, self.latent_dim), seed=seed_generator or self.seed_generator)
+        :class:`keras.random.SeedGenerator` unless another one is given.
+        With ``info_codes=K`` the first K entries are a one-hot code, each of
+        the K categories equally likely."""
+        seed_generator = seed_generator or self.seed_generator
+        z = keras.random.normal((batch_size, self.latent_dim), seed=seed_generator)
+        if not self.info_codes:
+            return z
+        codes = keras.random.randint((batch_size,), 0, self.info_codes, seed=seed_generator)
+        return ops.concatenate([ops.one_hot(codes, self.info_codes), z[:, self.info_codes:]], axis=1)
+
+    def codes_of(self, latents):
+        """The InfoGAN code (an int per row) that ``latents`` carry."""
+        return ops.argmax(latents[:, : self.info_codes], axis=-1)
 
     def generate(self, latents, labels=None, training=False):
         """Run the generator; conditional models also get ``labels``."""
         inputs = latents if self.num_classes is None else [latents, labels]
         return self.generator(inputs, training=training)
 
-    def discriminate(self, samples, labels=None, training=False):
-        """Run the discriminator; returns float32 logits ``(B, 1)``."""
+    def discriminate(self, samples, labels=None, training=False, return_codes=False):
+        """Run the discriminator; returns float32 logits ``(B, 1)`` (or ``(B, n)``
+        for several judges). ``return_codes=True`` returns ``(logits, code
+        logits)``, the second ``None`` unless the model has InfoGAN codes."""
         inputs = samples if self.num_classes is None else [samples, labels]
-        return ops.cast(self.discriminator(inputs, training=training), "float32")
+        out = self.discriminator(inputs, training=training)
+        logits, code_logits = out if self.info_codes else (out, None)
+        logits = ops.cast(logits, "float32")
+        if not return_codes:
+            return logits
+        return logits, None if code_logits is None else ops.cast(code_logits, "float32")
 
     def call(self, latents, labels=None, training=False):
         return self.generate(latents, labels, training=training)
@@ -131,14 +171,18 @@ class GAN(keras.Model):
 
         # 2. One forward pass watched by two tapes: both networks learn from the same fakes.
         with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
-            fake = self.generate(self.sample_latents(batch_size), labels, training=True)
+            latents = self.sample_latents(batch_size)
+            fake = self.generate(latents, labels, training=True)
             real_logits = self.discriminate(real, labels, training=True)
-            fake_logits = self.discriminate(fake, labels, training=True)
+            fake_logits, code_logits = self.discriminate(fake, labels, training=True, return_codes=True)
             d_loss = self.d_loss_fn(real_logits, fake_logits, self.label_smoothing)
             g_loss = self.g_loss_fn(fake_logits)
+            # InfoGAN: both networks learn to make the code recoverable from the fake
+            info = 0.0 if code_logits is None else losses.info_loss(self.codes_of(latents), code_logits)
             with g_tape.stop_recording():
-                d_total = d_loss + self.penalty(real, fake, labels)
-            d_scaled, g_scaled = self.d_optimizer.scale_loss(d_total), self.g_optimizer.scale_loss(g_loss)
+                d_total = d_loss + self.info_weight * info + self.penalty(real, fake, labels)
+            g_total = g_loss + self.info_weight * info
+            d_scaled, g_scaled = self.d_optimizer.scale_loss(d_total), self.g_optimizer.scale_loss(g_total)
 
         # 3. Update both networks, each with its own optimizer.
         d_grads = d_tape.gradient(d_scaled, self.discriminator.trainable_weights)
@@ -155,12 +199,15 @@ class GAN(keras.Model):
             "d_grad_norm": tf.linalg.global_norm(d_grads),  # of the scaled loss
             "g_grad_norm": tf.linalg.global_norm(g_grads),  # under mixed_float16
         }
+        if code_logits is not None:
+            values["info_loss"] = info
         for name, value in values.items():
             self.trackers[name].update_state(value)
         return {name: tracker.result() for name, tracker in self.trackers.items()}
 
     def discriminator_step(self, real, fake, labels=None):
-        """One discriminator-only update (the extra critic steps of WGAN)."""
+        """One discriminator-only update (the extra critic steps of WGAN; the
+        InfoGAN code head learns in the shared step only)."""
         fake = tf.stop_gradient(fake)
         with tf.GradientTape() as tape:
             real_logits = self.discriminate(real, labels, training=True)
@@ -210,14 +257,15 @@ class GAN(keras.Model):
             for w, value in zip(weights, current):
                 w.assign(value)
 
-    def sample(self, num, labels=None, batch_size=64, seed=None):
+    def sample(self, num, labels=None, batch_size=64, seed=None, codes=None):
         """Generate ``num`` samples as a NumPy float32 array in the generator's range.
 
         ``labels`` (conditional models): an int, or an int array of shape
-        ``(num,)``; cycles through the classes when omitted. ``seed`` makes the
-        draw repeatable (otherwise the model's own noise stream moves on).
-        Draws from the averaged generator when there is one
-        (:meth:`averaged_generator`).
+        ``(num,)``; cycles through the classes when omitted. ``codes`` (models
+        with InfoGAN codes): the same for the code; drawn at random when
+        omitted. ``seed`` makes the draw repeatable (otherwise the model's own
+        noise stream moves on). Draws from the averaged generator when there
+        is one (:meth:`averaged_generator`).
         """
         import numpy as np
 
@@ -225,12 +273,20 @@ class GAN(keras.Model):
             if labels is None:
                 labels = np.arange(num) % self.num_classes
             labels = np.broadcast_to(np.asarray(labels, dtype="int32"), (num,))
+        if codes is not None:
+            if not self.info_codes:
+                raise ValueError("codes= needs a model trained with InfoGAN codes (info_codes > 0)")
+            codes = np.broadcast_to(np.asarray(codes, dtype="int32"), (num,))
+            if codes.min() < 0 or codes.max() >= self.info_codes:
+                raise ValueError(f"codes must be in [0, {self.info_codes - 1}], got {sorted(set(codes.tolist()))}")
         seed_generator = keras.random.SeedGenerator(seed) if seed is not None else None
         chunks = []
         with self.averaged_generator():
             for start in range(0, num, batch_size):
                 n = min(batch_size, num - start)
                 z = self.sample_latents(n, seed_generator)
+                if codes is not None:
+                    z = ops.concatenate([ops.one_hot(codes[start : start + n], self.info_codes), z[:, self.info_codes:]], 1)
                 y = None if labels is None else ops.convert_to_tensor(labels[start : start + n])
                 chunks.append(ops.convert_to_numpy(self.generate(z, y, training=False)))
         return np.concatenate(chunks, axis=0).astype("float32")

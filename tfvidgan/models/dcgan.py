@@ -15,7 +15,7 @@ from __future__ import annotations
 import keras
 from keras import layers
 
-from tfvidgan.layers import down_block, logits_head, num_doublings, to_pixels, up_block
+from tfvidgan.layers import code_head, down_block, logits_head, num_doublings, to_pixels, up_block
 from tfvidgan.models.base import GAN
 
 # ==== Generator ===============================================================
@@ -42,21 +42,27 @@ def build_generator(latent_dim=100, image_size=32, channels=1, base_filters=32) 
 
 
 def build_discriminator(
-    image_size=32, channels=1, base_filters=32, spectral_norm=False, include_top=True
+    image_size=32, channels=1, base_filters=32, spectral_norm=False, include_top=True, info_codes=0
 ) -> keras.Model:
     """image ``(B, H, W, C)`` -> logit ``(B, 1)``.
 
     Halves the size and doubles the filters with each down block down to 4x4.
     ``include_top=False`` returns the flattened features ``(B, D)`` instead, for
     heads added by other families (conditional, VAE encoder).
+    ``info_codes=K`` adds InfoGAN's Q head: the model returns ``[logit, code
+    logits (B, K)]`` (see :class:`~tfvidgan.models.base.GAN`).
     """
     k = num_doublings(image_size)
     x = keras.Input((image_size, image_size, channels), name="image")
     h = x
     for i in range(k):
         h = down_block(h, base_filters * 2**i, strides=2, dims=2, spectral_norm=spectral_norm, first=i == 0)
-    out = logits_head(h, spectral_norm) if include_top else layers.Flatten()(h)
-    return keras.Model(x, out, name="discriminator" if include_top else "features")
+    if not include_top:
+        return keras.Model(x, layers.Flatten()(h), name="features")
+    out = logits_head(h, spectral_norm)
+    if info_codes:
+        out = [out, code_head(layers.Flatten()(h), info_codes)]
+    return keras.Model(x, out, name="discriminator")
 
 
 # ==== Model ===================================================================

@@ -36,6 +36,7 @@ from keras import layers, ops
 
 from tfvidgan.layers import (
     MinibatchStddev,
+    code_head,
     RandomFrames,
     down_block,
     logits_head,
@@ -118,7 +119,7 @@ def build_generator(latent_dim=100, num_frames=16, image_size=32, channels=1, ba
 
 def build_discriminator(
     num_frames=16, image_size=32, channels=1, base_filters=32, spectral_norm=False, include_top=True,
-    frame_discriminator=0, minibatch_stddev=False,
+    frame_discriminator=0, minibatch_stddev=False, info_codes=0,
 ):
     """video ``(B, T, H, W, C)`` -> logit ``(B, 1)`` (or features with ``include_top=False``).
 
@@ -139,6 +140,12 @@ def build_discriminator(
     ``minibatch_stddev=True`` shows each judge, before its last layer, how
     much the batch varies (:class:`~tfvidgan.layers.MinibatchStddev`), so a
     generator that collapses onto a few digits is caught.
+
+    ``info_codes=K`` adds InfoGAN's Q head (:class:`~tfvidgan.models.base.GAN`)
+    to each judge: the model returns ``[logits, code logits (B, 1 + k, K)]``,
+    the video judge's guess of the clip's code followed by one guess per
+    judged frame. Asking every judged frame for the code is what ties the
+    code, and so the digit, to the whole clip.
     """
     k = num_doublings(image_size)
     x = keras.Input((num_frames, image_size, image_size, channels), name="video")
@@ -151,6 +158,7 @@ def build_discriminator(
     if not include_top:
         return keras.Model(x, layers.Flatten()(h), name="features")
     out = logits_head(h, spectral_norm, minibatch_stddev)
+    codes = layers.Reshape((1, info_codes))(code_head(layers.Flatten()(h), info_codes)) if info_codes else None
     n = min(int(frame_discriminator), int(num_frames))
     if n > 0:
         f = ops.reshape(RandomFrames(n)(x), (-1, image_size, image_size, channels))  # (B * n, H, W, C)
@@ -163,7 +171,9 @@ def build_discriminator(
         frame_logits = layers.Reshape((n,), dtype="float32")(frame_logits)
         video_logits = layers.Reshape((n,), dtype="float32")(layers.RepeatVector(n, dtype="float32")(out))
         out = layers.Concatenate(dtype="float32", name="video_and_frame_logits")([video_logits, frame_logits])
-    return keras.Model(x, out, name="discriminator")
+        if info_codes:
+            codes = layers.Concatenate(axis=1, dtype="float32")([codes, code_head(f, info_codes)])
+    return keras.Model(x, out if codes is None else [out, codes], name="discriminator")
 
 
 # ==== Model ===================================================================
