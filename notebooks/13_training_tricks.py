@@ -262,9 +262,10 @@ plt.show()
 # | `label_smoothing=0.1` | real target 0.9 instead of 1: an over-confident D is penalised | Salimans et al. 2016, https://arxiv.org/abs/1606.03498 |
 # | `minibatch_stddev=True` in `vgan.build_discriminator` | D also sees how much the batch varies, so a collapsed batch stands out | Karras et al. 2018, https://arxiv.org/abs/1710.10196 |
 # | `g_optimizer=keras.optimizers.Adam(..., use_ema=True)` | `model.sample` draws from a running average of G's weights, not the last step's | Yazici et al. 2019, https://arxiv.org/abs/1806.04498 |
+# | `info_codes=10` in the model and the discriminator builder (`--info-codes 10`) | z starts with a one-hot code; a second head of D must guess the code back from the sample, and both networks are trained to make that easy: each code becomes one distinct kind of sample, with no labels | Chen et al. 2016, https://arxiv.org/abs/1606.03657 |
 #
-# (The last two rows are for the video GAN and are not run below; what they did there in 30-minute runs
-# is in `benchmarks/README.md`.)
+# (The last three rows are for the image and video GANs on digits and are not run below; what they did
+# for the video GAN in 30-minute runs is in `benchmarks/README.md`.)
 #
 # Now the *standard* recipe (non-saturating, Adam 1e-3 for both players) against each fix. On this toy
 # the standard recipe sometimes collapses and sometimes not, depending on the seed, and a single run per
