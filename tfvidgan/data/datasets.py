@@ -260,7 +260,13 @@ def make_dataset(
             ds = ds.map(lambda x, y: (to_float(x), y), num_parallel_calls=tf.data.AUTOTUNE)
         else:
             ds = ds.map(to_float, num_parallel_calls=tf.data.AUTOTUNE)
-    return ds.prefetch(tf.data.AUTOTUNE)
+    # tf.data's autotuner is switched off: this in-memory pipeline feeds thousands of
+    # batches a second with or without it (benchmarks/README.md), and an autotuned
+    # iterator can make `fit` wait for the tuner thread when it ends, up to 60 s
+    # (its wake-ups are 10 ms * (2**k - 1) apart), in every `fit` call.
+    options = tf.data.Options()
+    options.autotune.enabled = False
+    return ds.prefetch(tf.data.AUTOTUNE).with_options(options)
 
 
 def export_npz(name: str, num: int, out_path, **kwargs) -> Path:
