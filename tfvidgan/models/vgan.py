@@ -36,8 +36,8 @@ from keras import layers, ops
 
 from tfvidgan.layers import (
     MinibatchStddev,
-    code_head,
     RandomFrames,
+    code_head,
     down_block,
     logits_head,
     maybe_spectral_norm,
