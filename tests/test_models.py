@@ -357,3 +357,20 @@ def test_infogan_makes_the_code_recoverable_from_the_sample():
                      steps_per_epoch=25, verbose=0)
     info = hist.history["info_loss"]
     assert info[0] < np.log(4) + 0.1 and info[-1] < 0.3 * np.log(4), info
+
+
+def test_an_overridden_discriminate_hook_sees_every_discriminator_call():
+    """DiffAugment-style overrides keep working, InfoGAN codes or not."""
+    seen = []
+
+    class Flipped(dcgan.DCGAN):
+        def discriminate(self, samples, labels=None, training=False):
+            seen.append(samples.shape[0])
+            return super().discriminate(samples[:, :, ::-1], labels, training=training)
+
+    for codes in (0, 3):
+        seen.clear()
+        model = Flipped(dcgan.build_generator(LATENT, 16, 1, 4), dcgan.build_discriminator(16, 1, 4, info_codes=codes),
+                        LATENT, info_codes=codes)
+        logs = _fit_one_step(model, _images(), gradient_penalty=1.0)
+        assert len(seen) == 3 and ("info_loss" in logs) == bool(codes)  # real, fake, interpolates

@@ -144,17 +144,21 @@ class GAN(keras.Model):
         inputs = latents if self.num_classes is None else [latents, labels]
         return self.generator(inputs, training=training)
 
-    def discriminate(self, samples, labels=None, training=False, return_codes=False):
-        """Run the discriminator; returns float32 logits ``(B, 1)`` (or ``(B, n)``
-        for several judges). ``return_codes=True`` returns ``(logits, code
-        logits)``, the second ``None`` unless the model has InfoGAN codes."""
+    def discriminate(self, samples, labels=None, training=False):
+        """Run the discriminator; returns float32 logits ``(B, 1)`` (``(B, n)``
+        for several judges), or ``(logits, code logits)`` for a model with
+        InfoGAN codes. Override it to change what the discriminator sees
+        (DiffAugment in notebook 13): every use in the step goes through it."""
         inputs = samples if self.num_classes is None else [samples, labels]
         out = self.discriminator(inputs, training=training)
-        logits, code_logits = out if self.info_codes else (out, None)
-        logits = ops.cast(logits, "float32")
-        if not return_codes:
-            return logits
-        return logits, None if code_logits is None else ops.cast(code_logits, "float32")
+        if self.info_codes:
+            return tuple(ops.cast(o, "float32") for o in out)
+        return ops.cast(out, "float32")
+
+    def logits_and_codes(self, samples, labels=None, training=False):
+        """:meth:`discriminate` as a pair ``(logits, code logits or None)``."""
+        out = self.discriminate(samples, labels, training=training)
+        return out if self.info_codes else (out, None)
 
     def call(self, latents, labels=None, training=False):
         return self.generate(latents, labels, training=training)
@@ -173,8 +177,8 @@ class GAN(keras.Model):
         with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
             latents = self.sample_latents(batch_size)
             fake = self.generate(latents, labels, training=True)
-            real_logits = self.discriminate(real, labels, training=True)
-            fake_logits, code_logits = self.discriminate(fake, labels, training=True, return_codes=True)
+            real_logits, _ = self.logits_and_codes(real, labels, training=True)
+            fake_logits, code_logits = self.logits_and_codes(fake, labels, training=True)
             d_loss = self.d_loss_fn(real_logits, fake_logits, self.label_smoothing)
             g_loss = self.g_loss_fn(fake_logits)
             # InfoGAN: both networks learn to make the code recoverable from the fake
@@ -210,8 +214,8 @@ class GAN(keras.Model):
         InfoGAN code head learns in the shared step only)."""
         fake = tf.stop_gradient(fake)
         with tf.GradientTape() as tape:
-            real_logits = self.discriminate(real, labels, training=True)
-            fake_logits = self.discriminate(fake, labels, training=True)
+            real_logits, _ = self.logits_and_codes(real, labels, training=True)
+            fake_logits, _ = self.logits_and_codes(fake, labels, training=True)
             d_loss = self.d_loss_fn(real_logits, fake_logits, self.label_smoothing)
             scaled = self.d_optimizer.scale_loss(d_loss + self.penalty(real, fake, labels))
         grads = tape.gradient(scaled, self.discriminator.trainable_weights)
@@ -220,7 +224,7 @@ class GAN(keras.Model):
     def penalty(self, real, fake, labels=None):
         """Weighted gradient penalties added to the discriminator loss (0 when off)."""
         total = tf.constant(0.0)
-        critic = lambda x: self.discriminate(x, labels, training=True)  # noqa: E731
+        critic = lambda x: self.logits_and_codes(x, labels, training=True)[0]  # noqa: E731
         if self.gp_weight > 0:
             shape = (ops.shape(real)[0],) + (1,) * (len(real.shape) - 1)  # one weight per sample
             alpha = keras.random.uniform(shape, seed=self.seed_generator)
