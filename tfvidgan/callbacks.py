@@ -121,7 +121,7 @@ def fixed_inputs(model, num, rng):
     latents = rng.standard_normal((num, model.latent_dim)).astype("float32")
     codes = getattr(model, "info_codes", 0)
     if codes:
-        latents[:, :codes] = np.eye(codes, dtype="float32")[np.arange(num) % codes]
+        latents = keras.ops.convert_to_numpy(model.with_codes(latents, np.arange(num) % codes))
     classes = getattr(model, "num_classes", None)
     labels = None if classes is None else (np.arange(num) % classes).astype("int32")
     return latents, labels

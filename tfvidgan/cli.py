@@ -129,10 +129,10 @@ def cmd_sample(args) -> None:
         raise ValueError(f"--label needs a conditional model; {args.run} holds a {cfg.model!r} run")
     if args.label is not None and not 0 <= args.label < cfg.num_classes:
         raise ValueError(f"--label must be in [0, {cfg.num_classes - 1}], got {args.label}")
+    if args.code is not None and not cfg.info_codes:
+        raise ValueError(f"--code needs a run trained with --info-codes; {args.run} has no InfoGAN codes")
     if args.code is not None and not 0 <= args.code < cfg.info_codes:
-        raise ValueError(f"--code needs a run trained with --info-codes and a code in [0, {cfg.info_codes - 1}], "
-                         f"got {args.code}" if cfg.info_codes else f"--code needs a run trained with --info-codes; "
-                         f"{args.run} has no InfoGAN codes")
+        raise ValueError(f"--code must be in [0, {cfg.info_codes - 1}], got {args.code}")
     labels = codes = None
     if conditional:
         labels = np.full(args.num, args.label) if args.label is not None else np.arange(args.num) % cfg.num_classes

@@ -132,8 +132,13 @@ class GAN(keras.Model):
         z = keras.random.normal((batch_size, self.latent_dim), seed=seed_generator)
         if not self.info_codes:
             return z
-        codes = keras.random.randint((batch_size,), 0, self.info_codes, seed=seed_generator)
-        return ops.concatenate([ops.one_hot(codes, self.info_codes), z[:, self.info_codes:]], axis=1)
+        return self.with_codes(z, keras.random.randint((batch_size,), 0, self.info_codes, seed=seed_generator))
+
+    def with_codes(self, latents, codes):
+        """``latents`` with their first ``info_codes`` entries replaced by the
+        one-hot InfoGAN ``codes`` (ints, shape ``(B,)``)."""
+        one_hot = ops.one_hot(ops.convert_to_tensor(codes, "int32"), self.info_codes, dtype=latents.dtype)
+        return ops.concatenate([one_hot, latents[:, self.info_codes:]], axis=1)
 
     def codes_of(self, latents):
         """The InfoGAN code (an int per row) that ``latents`` carry."""
@@ -290,7 +295,7 @@ class GAN(keras.Model):
                 n = min(batch_size, num - start)
                 z = self.sample_latents(n, seed_generator)
                 if codes is not None:
-                    z = ops.concatenate([ops.one_hot(codes[start : start + n], self.info_codes), z[:, self.info_codes:]], 1)
+                    z = self.with_codes(z, codes[start : start + n])
                 y = None if labels is None else ops.convert_to_tensor(labels[start : start + n])
                 chunks.append(ops.convert_to_numpy(self.generate(z, y, training=False)))
         return np.concatenate(chunks, axis=0).astype("float32")
