@@ -88,14 +88,9 @@ def bench(family, cfg, steps, rounds, precision):
     name = "moving_digits" if family == "vgan" else "digits"
     x, _ = data.load_arrays(name, cfg["batch"] * 4, image_size=cfg["size"], num_frames=cfg.get("frames", 16))
     batches = [tf.constant(data.to_float(x[i * cfg["batch"] : (i + 1) * cfg["batch"]])) for i in range(4)]
-    dataset = tf.data.Dataset.from_tensor_slices(tf.concat(batches, 0)).batch(cfg["batch"]).repeat()
-    # No tf.data autotuning here: this pipeline has nothing to tune, and tearing down an
-    # autotuned iterator (when each timed `fit` returns) can wait for the tuner thread's
-    # next wake-up, 10 ms * (2**k - 1) after the iterator was made. That rounded whole
-    # fit timings up to 5.11 s or 10.23 s and made the bf16 side look "bimodal".
-    options = tf.data.Options()
-    options.autotune.enabled = False
-    dataset = dataset.with_options(options)
+    # Without the autotuner (nothing to tune here): an autotuned iterator's teardown when each
+    # timed `fit` returns rounded whole timings up to 5.11 s or 10.23 s, the "bimodal" speed
+    dataset = data.without_autotune(tf.data.Dataset.from_tensor_slices(tf.concat(batches, 0)).batch(cfg["batch"]).repeat())
 
     g, d = build_pair(family, "float32", cfg)
     step = plain_loop(g, d, cfg["latent"])

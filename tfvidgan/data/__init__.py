@@ -13,6 +13,7 @@ from .datasets import (
     get_spec,
     load_arrays,
     make_dataset,
+    without_autotune,
 )
 from .synthetic import (
     COLOR_NAMES,
@@ -37,6 +38,7 @@ __all__ = [
     "get_spec",
     "load_arrays",
     "make_dataset",
+    "without_autotune",
     "COLOR_NAMES",
     "COLORS",
     "MOTION_NAMES",

@@ -260,13 +260,23 @@ def make_dataset(
             ds = ds.map(lambda x, y: (to_float(x), y), num_parallel_calls=tf.data.AUTOTUNE)
         else:
             ds = ds.map(to_float, num_parallel_calls=tf.data.AUTOTUNE)
-    # tf.data's autotuner is switched off: this in-memory pipeline feeds thousands of
-    # batches a second with or without it (benchmarks/README.md), and an autotuned
-    # iterator can make `fit` wait for the tuner thread when it ends, up to 60 s
-    # (its wake-ups are 10 ms * (2**k - 1) apart), in every `fit` call.
+    return without_autotune(ds.prefetch(tf.data.AUTOTUNE))
+
+
+def without_autotune(ds):
+    """``ds`` with tf.data's autotuner switched off.
+
+    When ``fit`` ends, tearing down an autotuned iterator can wait for the
+    tuner thread's next wake-up (10 ms * (2**k - 1) after the iterator was
+    made, up to 60 s), in every ``fit`` call. In-memory pipelines like
+    :func:`make_dataset`'s feed thousands of batches a second without the
+    tuner (``benchmarks/README.md``), so they are better off without it.
+    """
+    import tensorflow as tf
+
     options = tf.data.Options()
     options.autotune.enabled = False
-    return ds.prefetch(tf.data.AUTOTUNE).with_options(options)
+    return ds.with_options(options)
 
 
 def export_npz(name: str, num: int, out_path, **kwargs) -> Path:
