@@ -217,3 +217,6 @@ def test_infogan_run_from_the_command_line(tmp_path, capsys):
     assert code == 2 and "info_codes" in err
     code, _, err = run(capsys, "train", "--model", "dcgan", "--preset", "tiny", "--info-codes", "1", "--out", str(tmp_path / "y"))
     assert code == 2 and "info_codes=1 is not possible" in err
+    code, _, err = run(capsys, "train", "--model", "dcgan", "--preset", "tiny", "--info-codes", "4", "--info-weight", "-1",
+                       "--out", str(tmp_path / "z"))
+    assert code == 2 and "info_weight must be >= 0" in err

@@ -115,6 +115,8 @@ class GAN(keras.Model):
         self.gp_weight = float(gradient_penalty)
         self.r1_gamma = float(r1_gamma)
         self.label_smoothing = float(label_smoothing)
+        if float(info_weight) < 0:
+            raise ValueError(f"info_weight must be >= 0 (a negative weight would reward hiding the code), got {info_weight}")
         self.info_weight = float(info_weight)
 
     @property
