@@ -119,7 +119,9 @@ print(inspect.getsource(down_block))
 print(inspect.getsource(to_pixels))
 
 # %% [markdown]
-# A kernel of 4 with stride 2 and `padding="same"` exactly doubles (or halves) the height and width.
+# The kernels are 5x5, as in the paper (and in TensorFlow's DCGAN tutorial). With stride 2 and
+# `padding="same"` a convolution exactly halves the height and width, and a transposed one doubles
+# them, whatever the kernel size. (The blocks default to 4x4, the video GAN's kernel; `dcgan` passes 5.)
 # The generator starts from a 4x4 map and doubles `k = log2(32 / 4) = 3` times:
 #
 # | stage | generator output | discriminator output |

@@ -178,6 +178,23 @@ def test_frame_discriminator_judges_each_frame_alone():
     assert vgan.build_discriminator(8, 16, 1, 4, frame_discriminator=3)(_videos(n=2, frames=8)).shape == (2, 6)
 
 
+def test_pooled_video_judge_sees_motion_and_leaves_detail_to_the_frame_judge():
+    d = vgan.build_discriminator(4, 16, 1, 4, frame_discriminator=4, video_judge_pool=2)
+    v = _videos(n=2) * 0.5
+    base = d(v).numpy()
+    assert base.shape == (2, 8)
+    checker = np.where((np.indices((16, 16)).sum(axis=0) % 2) == 0, 0.2, -0.2)[None, None, :, :, None]
+    out = d(v + checker).numpy()  # detail that every 2x2 average removes
+    assert np.allclose(out[:, :4], base[:, :4], atol=1e-5)  # the 3-D judge sees the pooled clip only
+    assert not np.allclose(out[:, 4:], base[:, 4:], atol=1e-4)  # the frame judge sees every pixel
+    model = vgan.VGAN(vgan.build_generator(LATENT, 4, 16, 1, 4), d, LATENT)
+    assert np.isfinite(_fit_one_step(model, _videos())["d_loss"])
+    with pytest.raises(ValueError, match="needs a frame judge"):
+        vgan.build_discriminator(4, 16, 1, 4, video_judge_pool=2)
+    with pytest.raises(ValueError, match="video_judge_pool=4 is not possible for image_size=16"):
+        vgan.build_discriminator(4, 16, 1, 4, frame_discriminator=2, video_judge_pool=4)
+
+
 def test_random_frames_draws_distinct_ordered_frames_per_clip():
     from tfvidgan.layers import RandomFrames
 

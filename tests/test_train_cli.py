@@ -6,6 +6,7 @@ import sys
 
 import numpy as np
 import pytest
+import keras
 import tensorflow as tf
 
 from tfvidgan import checkpoint, train
@@ -220,3 +221,46 @@ def test_infogan_run_from_the_command_line(tmp_path, capsys):
     code, _, err = run(capsys, "train", "--model", "dcgan", "--preset", "tiny", "--info-codes", "4", "--info-weight", "-1",
                        "--out", str(tmp_path / "z"))
     assert code == 2 and "info_weight must be >= 0" in err
+
+
+class _RecordRates(keras.callbacks.Callback):
+    """Learning rates seen by each training batch (runs after the decay callback)."""
+
+    def __init__(self):
+        super().__init__()
+        self.rates = []
+
+    def on_train_batch_begin(self, batch, logs=None):
+        opts = (self.model.d_optimizer, self.model.g_optimizer) if hasattr(self.model, "g_optimizer") else (self.model.optimizer,)
+        self.rates.append([float(o.learning_rate) for o in opts])
+
+
+@pytest.mark.parametrize("family", ["dcgan", "vae"])
+def test_learning_rates_fall_linearly_over_the_end_of_the_budget(tmp_path, family):
+    record = _RecordRates()
+    cfg = get_config(family, "tiny", steps=8, steps_per_epoch=4, lr_decay=0.5, d_lr=1e-3, g_lr=2e-3)
+    train.train(cfg, tmp_path / "run", extra_callbacks=[record], verbose=0, write_outputs=False)
+    factors = [1, 1, 1, 1, 1, 0.75, 0.5, 0.25]  # min(1, (1 - step / 8) / 0.5) before each step
+    expected = [[1e-3 * f, 2e-3 * f] for f in factors] if family == "dcgan" else [[2e-3 * f] for f in factors]
+    np.testing.assert_allclose(record.rates, expected, rtol=1e-5)
+
+    record.rates.clear()  # resumed for 4 more steps: the decay is measured against the new budget
+    train.train(get_config(family, "tiny", steps=12), tmp_path / "run", extra_callbacks=[record], verbose=0, write_outputs=False)
+    np.testing.assert_allclose([r[-1] for r in record.rates], [2e-3 * f for f in (2 / 3, 1 / 2, 1 / 3, 1 / 6)], rtol=1e-5)
+
+
+def test_learning_rate_decay_follows_the_time_budget_and_refuses_bad_fractions(monkeypatch, tmp_path, capsys):
+    from tfvidgan import callbacks as cb
+
+    clock = [100.0]
+    monkeypatch.setattr(cb.time, "monotonic", lambda: clock[0])
+    budget = cb.TrainingBudget(max_steps=None, max_minutes=10)
+    budget.on_train_begin()
+    decay = cb.LearningRateDecay(budget, 0.25, 1e-3, 1e-3)
+    for minutes, factor in ((0, 1.0), (7.5, 1.0), (8.75, 0.5), (10, 0.0), (12, 0.0)):
+        clock[0] = 100.0 + 60 * minutes
+        assert decay.factor() == pytest.approx(factor)
+    with pytest.raises(ValueError, match="fraction"):
+        cb.LearningRateDecay(budget, 0.0, 1e-3, 1e-3)
+    code, _, err = run(capsys, "train", "--model", "dcgan", "--preset", "tiny", "--lr-decay", "1.5", "--out", str(tmp_path / "x"))
+    assert code == 2 and "lr_decay=1.5 is not possible" in err

@@ -29,11 +29,52 @@ class TrainingBudget(keras.callbacks.Callback):
     def on_train_begin(self, logs=None):
         self.start = time.monotonic()
 
+    def progress(self) -> float:
+        """How much of the budget is spent, from 0 to 1: the larger of the step
+        and the time fractions (time counts from the start of this ``fit``)."""
+        done = 0.0
+        if self.max_steps:
+            done = generator_steps(self.model) / self.max_steps
+        if self.max_minutes:
+            done = max(done, (time.monotonic() - self.start) / (60 * self.max_minutes))
+        return min(1.0, done)
+
     def on_train_batch_end(self, batch, logs=None):
         if self.max_steps is not None and generator_steps(self.model) >= self.max_steps:
             self.stopped_by, self.model.stop_training = "steps", True
         elif self.max_minutes is not None and time.monotonic() - self.start > 60 * self.max_minutes:
             self.stopped_by, self.model.stop_training = "time", True
+
+
+class LearningRateDecay(keras.callbacks.Callback):
+    """Both learning rates fall linearly to zero over the last ``fraction`` of a
+    :class:`TrainingBudget` (steps or minutes, whichever runs out first).
+
+    At a constant learning rate a GAN's weights keep circling the equilibrium,
+    so the last step's samples are a lottery; letting the step size shrink at
+    the end settles them (the linear decay of Zhu et al. 2017, CycleGAN,
+    https://arxiv.org/abs/1703.10593, section 4). The rates are set from
+    ``d_lr`` / ``g_lr`` before every batch, so a resumed run decays from the
+    right place. A model with one optimizer (the VAE) uses ``g_lr``.
+    """
+
+    def __init__(self, budget: TrainingBudget, fraction: float, d_lr: float, g_lr: float):
+        super().__init__()
+        if not 0.0 < fraction <= 1.0:
+            raise ValueError(f"fraction must be in (0, 1], got {fraction}")
+        self.budget, self.fraction, self.d_lr, self.g_lr = budget, float(fraction), float(d_lr), float(g_lr)
+
+    def factor(self) -> float:
+        """The multiplier of the base rates now: 1 until the decay starts, then down to 0."""
+        return min(1.0, (1.0 - self.budget.progress()) / self.fraction)
+
+    def on_train_batch_begin(self, batch, logs=None):
+        factor = self.factor()
+        if hasattr(self.model, "g_optimizer"):
+            self.model.d_optimizer.learning_rate = self.d_lr * factor
+            self.model.g_optimizer.learning_rate = self.g_lr * factor
+        else:
+            self.model.optimizer.learning_rate = self.g_lr * factor
 
 
 class NaNGuard(keras.callbacks.Callback):

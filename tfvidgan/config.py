@@ -44,6 +44,7 @@ class TrainConfig:
     two_stream: bool = False  # vgan: the paper's foreground/background generator
     shared_content: bool = False  # vgan: one time-invariant half of the first feature volume
     frame_discriminator: int = 0  # vgan: frames per clip judged by an image discriminator (0 = none)
+    video_judge_pool: int = 1  # vgan: the 3-D judge sees clips average-pooled this much in space (needs a frame judge)
     minibatch_stddev: bool = False  # vgan: show the discriminator the batch's spread (against mode collapse)
     info_codes: int = 0  # dcgan, vgan: InfoGAN categorical code of this many categories at the start of z (0 = off)
     info_weight: float = 1.0  # weight of the InfoGAN code loss
@@ -62,6 +63,7 @@ class TrainConfig:
     r1_gamma: float = 0.0
     spectral_norm: bool = False
     label_smoothing: float = 0.0
+    lr_decay: float = 0.0  # last fraction of the run over which both learning rates fall linearly to 0 (0 = constant)
     ema: float = 0.0  # momentum of the generator's weight average used for sampling (0 = off, e.g. 0.999)
     kl_beta: float = 1.0  # vae
     precision: str = "auto"

@@ -29,22 +29,24 @@ def maybe_spectral_norm(layer: layers.Layer, enabled: bool) -> layers.Layer:
     return layers.SpectralNormalization(layer) if enabled else layer
 
 
-def up_block(x, filters: int, strides, dims: int = 2):
+def up_block(x, filters: int, strides, dims: int = 2, kernel_size: int = 4):
     """Transposed convolution -> batch norm -> ReLU (the DCGAN generator block).
 
     ``dims=2`` uses ``Conv2DTranspose`` (images), ``dims=3`` ``Conv3DTranspose``
     (videos; ``strides`` like ``(2, 2, 2)`` or ``(1, 2, 2)`` to upsample space only).
+    ``kernel_size`` 4 is VGAN's 4x4x4; DCGAN passes its paper's 5.
     Under mixed precision the convolution runs in the compute dtype while batch
     norm and ReLU stay in float32: on CPUs their bfloat16 kernels are slower
     than float32 (measured in ``benchmarks/README.md``).
     """
     conv = layers.Conv2DTranspose if dims == 2 else layers.Conv3DTranspose
-    x = conv(filters, 4, strides=strides, padding="same", use_bias=False)(x)
+    x = conv(filters, kernel_size, strides=strides, padding="same", use_bias=False)(x)
     x = layers.BatchNormalization(dtype="float32")(x)
     return layers.ReLU(dtype="float32")(x)
 
 
-def down_block(x, filters: int, strides, dims: int = 2, spectral_norm: bool = False, first: bool = False):
+def down_block(x, filters: int, strides, dims: int = 2, spectral_norm: bool = False, first: bool = False,
+               kernel_size: int = 4):
     """Strided convolution -> LeakyReLU(0.2) (the DCGAN discriminator block).
 
     No batch norm: it would couple the samples of a batch, which breaks the
@@ -54,18 +56,18 @@ def down_block(x, filters: int, strides, dims: int = 2, spectral_norm: bool = Fa
     """
     conv = layers.Conv2D if dims == 2 else layers.Conv3D
     dtype = "float32" if first else None
-    x = maybe_spectral_norm(conv(filters, 4, strides=strides, padding="same", dtype=dtype), spectral_norm)(x)
+    x = maybe_spectral_norm(conv(filters, kernel_size, strides=strides, padding="same", dtype=dtype), spectral_norm)(x)
     return layers.LeakyReLU(0.2, dtype=dtype)(x)
 
 
-def to_pixels(x, channels: int, strides=2, dims: int = 2):
+def to_pixels(x, channels: int, strides=2, dims: int = 2, kernel_size: int = 4):
     """Last generator layer: a transposed convolution to ``channels`` (upsampling
     by ``strides``, like the DCGAN paper's last layer), then ``tanh`` into
     [-1, 1]. The convolution runs in the compute dtype; ``tanh`` and the
     output are float32 under mixed precision, so samples stay accurate.
     """
     conv = layers.Conv2DTranspose if dims == 2 else layers.Conv3DTranspose
-    x = conv(channels, 4, strides=strides, padding="same")(x)
+    x = conv(channels, kernel_size, strides=strides, padding="same")(x)
     return layers.Activation("tanh", dtype="float32")(x)
 
 

@@ -53,6 +53,8 @@ def build_model(cfg: TrainConfig):
     c = cfg
     if not 0.0 <= c.ema < 1.0:
         raise ValueError(f"ema={c.ema} is not possible: use a momentum in [0, 1), e.g. 0.999 (0 = off)")
+    if not 0.0 <= c.lr_decay <= 1.0:
+        raise ValueError(f"lr_decay={c.lr_decay} is not possible: use the fraction of the run to decay over, in [0, 1] (0 = off)")
     if c.ema and c.model == "vae":
         raise ValueError("ema averages a GAN generator's weights; the vae has no generator optimizer to average")
     if c.info_codes and c.model not in ("dcgan", "vgan"):
@@ -82,7 +84,7 @@ def build_model(cfg: TrainConfig):
                                 shared_content=c.shared_content)
         d = vgan.build_discriminator(c.num_frames, c.image_size, c.channels, c.base_filters, c.spectral_norm,
                                     frame_discriminator=c.frame_discriminator, minibatch_stddev=c.minibatch_stddev,
-                                    info_codes=c.info_codes)
+                                    info_codes=c.info_codes, video_judge_pool=c.video_judge_pool)
         model = vgan.VGAN(g, d, c.latent_dim, seed=c.seed, info_codes=c.info_codes)
     else:
         raise ValueError(f"unknown model {c.model!r}; choose one of {', '.join(FAMILIES)}")
@@ -157,7 +159,7 @@ def train(cfg: TrainConfig, out_dir, extra_callbacks=(), verbose=None, write_out
         budget = cb.TrainingBudget(cfg.steps, cfg.max_minutes)
         alarms = health.default_health_callbacks(cfg.model, log_dir=out / "logs", log_scalars=True)
         callbacks = [
-            budget, guard, cb.Checkpoint(out, nan_guard=guard),  # the guard must run before Checkpoint
+            budget, *([cb.LearningRateDecay(budget, cfg.lr_decay, cfg.d_lr, cfg.g_lr)] if cfg.lr_decay else []), guard, cb.Checkpoint(out, nan_guard=guard),  # the guard must run before Checkpoint
             keras.callbacks.CSVLogger(str(out / "history.csv"), append=step > 0), *alarms, *extra_callbacks,
         ]
         first_epoch = step // cfg.steps_per_epoch

@@ -119,7 +119,7 @@ def build_generator(latent_dim=100, num_frames=16, image_size=32, channels=1, ba
 
 def build_discriminator(
     num_frames=16, image_size=32, channels=1, base_filters=32, spectral_norm=False, include_top=True,
-    frame_discriminator=0, minibatch_stddev=False, info_codes=0,
+    frame_discriminator=0, minibatch_stddev=False, info_codes=0, video_judge_pool=1,
 ):
     """video ``(B, T, H, W, C)`` -> logit ``(B, 1)`` (or features with ``include_top=False``).
 
@@ -141,16 +141,31 @@ def build_discriminator(
     much the batch varies (:class:`~tfvidgan.layers.MinibatchStddev`), so a
     generator that collapses onto a few digits is caught.
 
+    ``video_judge_pool=p`` (p > 1, with a frame judge) shows the 3-D judge
+    the clip average-pooled ``p x p`` in space, as DVD-GAN's temporal
+    discriminator does (Clark et al. 2019, Sec. 2.2): it judges motion, the
+    frame judge judges detail at full size, and the 3-D judge costs about
+    ``p**2`` times less (a third of the discriminator's time at ``p=2``).
+
     ``info_codes=K`` adds InfoGAN's Q head (:class:`~tfvidgan.models.base.GAN`)
     to each judge: the model returns ``[logits, code logits (B, 1 + k, K)]``,
     the video judge's guess of the clip's code followed by one guess per
     judged frame. Asking every judged frame for the code is what ties the
     code, and so the digit, to the whole clip.
     """
-    k = num_doublings(image_size)
+    n = min(int(frame_discriminator), int(num_frames))
+    pool = int(video_judge_pool)
+    if pool > 1 and n < 1:
+        raise ValueError(f"video_judge_pool={pool} needs a frame judge (frame_discriminator >= 1): "
+                         "without one, nothing would look at the frames at full size")
     x = keras.Input((num_frames, image_size, image_size, channels), name="video")
     h, t = x, int(num_frames)
-    for i in range(k):
+    if pool > 1:
+        if image_size % pool or image_size // pool < 8:
+            raise ValueError(f"video_judge_pool={pool} is not possible for image_size={image_size}: "
+                             "the pooled clip must still be 8, 16, 32, ... pixels wide (e.g. pool 2 for 32x32)")
+        h = layers.AveragePooling3D((1, pool, pool), dtype="float32", name="video_judge_pool")(x)
+    for i in range(num_doublings(image_size // max(pool, 1))):
         time_stride = 2 if t > 1 else 1
         t = -(-t // time_stride)
         h = down_block(h, base_filters * 2**i, strides=(time_stride, 2, 2), dims=3, spectral_norm=spectral_norm,
@@ -159,10 +174,9 @@ def build_discriminator(
         return keras.Model(x, layers.Flatten()(h), name="features")
     out = logits_head(h, spectral_norm, minibatch_stddev)
     codes = layers.Reshape((1, info_codes))(code_head(layers.Flatten()(h), info_codes)) if info_codes else None
-    n = min(int(frame_discriminator), int(num_frames))
     if n > 0:
         f = ops.reshape(RandomFrames(n)(x), (-1, image_size, image_size, channels))  # (B * n, H, W, C)
-        for i in range(k):
+        for i in range(num_doublings(image_size)):
             f = down_block(f, base_filters * 2**i, strides=2, dims=2, spectral_norm=spectral_norm, first=i == 0)
         if minibatch_stddev:
             f = MinibatchStddev()(f)
