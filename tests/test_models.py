@@ -191,6 +191,8 @@ def test_pooled_video_judge_sees_motion_and_leaves_detail_to_the_frame_judge():
     assert np.isfinite(_fit_one_step(model, _videos())["d_loss"])
     with pytest.raises(ValueError, match="needs a frame judge"):
         vgan.build_discriminator(4, 16, 1, 4, video_judge_pool=2)
+    with pytest.raises(ValueError, match="video_judge_pool=0 is not possible"):
+        vgan.build_discriminator(4, 16, 1, 4, frame_discriminator=2, video_judge_pool=0)
     with pytest.raises(ValueError, match="video_judge_pool=4 is not possible for image_size=16"):
         vgan.build_discriminator(4, 16, 1, 4, frame_discriminator=2, video_judge_pool=4)
 

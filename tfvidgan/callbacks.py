@@ -51,9 +51,10 @@ class LearningRateDecay(keras.callbacks.Callback):
     :class:`TrainingBudget` (steps or minutes, whichever runs out first).
 
     At a constant learning rate a GAN's weights keep circling the equilibrium,
-    so the last step's samples are a lottery; letting the step size shrink at
-    the end settles them (the linear decay of Zhu et al. 2017, CycleGAN,
-    https://arxiv.org/abs/1703.10593, section 4). The rates are set from
+    so the last step's samples are a lottery; shrinking the step size at the
+    end is meant to settle them (the linear decay of Zhu et al. 2017, CycleGAN,
+    https://arxiv.org/abs/1703.10593, section 4; in tfvidgan's 30-minute video
+    GAN runs it did not help, see ``benchmarks/README.md``). The rates are set from
     ``d_lr`` / ``g_lr`` before every batch, so a resumed run decays from the
     right place. A model with one optimizer (the VAE) uses ``g_lr``.
     """

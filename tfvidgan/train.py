@@ -158,8 +158,9 @@ def train(cfg: TrainConfig, out_dir, extra_callbacks=(), verbose=None, write_out
         guard = health.WeightGuard()  # NaN/Inf in losses or weights: stop, keep the last checkpoint
         budget = cb.TrainingBudget(cfg.steps, cfg.max_minutes)
         alarms = health.default_health_callbacks(cfg.model, log_dir=out / "logs", log_scalars=True)
+        decay = [cb.LearningRateDecay(budget, cfg.lr_decay, cfg.d_lr, cfg.g_lr)] if cfg.lr_decay else []
         callbacks = [
-            budget, *([cb.LearningRateDecay(budget, cfg.lr_decay, cfg.d_lr, cfg.g_lr)] if cfg.lr_decay else []), guard, cb.Checkpoint(out, nan_guard=guard),  # the guard must run before Checkpoint
+            budget, *decay, guard, cb.Checkpoint(out, nan_guard=guard),  # the guard must run before Checkpoint
             keras.callbacks.CSVLogger(str(out / "history.csv"), append=step > 0), *alarms, *extra_callbacks,
         ]
         first_epoch = step // cfg.steps_per_epoch
