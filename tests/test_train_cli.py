@@ -264,3 +264,17 @@ def test_learning_rate_decay_follows_the_time_budget_and_refuses_bad_fractions(m
         cb.LearningRateDecay(budget, 0.0, 1e-3, 1e-3)
     code, _, err = run(capsys, "train", "--model", "dcgan", "--preset", "tiny", "--lr-decay", "1.5", "--out", str(tmp_path / "x"))
     assert code == 2 and "lr_decay=1.5 is not possible" in err
+
+
+def test_demo_command_trains_the_video_gan_and_says_where_its_files_are(tmp_path, capsys):
+    out = tmp_path / "demo"
+    code, stdout, err = run(capsys, "demo", "--out", str(out), "--steps", "3", "--minutes", "2")
+    assert code == 0, err
+    assert "3-D video GAN" in stdout and "at most 3 steps / 2 min" in stdout
+    for name in ("samples.gif", "samples.mp4", "samples.png", "loss_curve.png", "checkpoint.json"):
+        assert (out / name).exists() and str(out / name) in stdout, name
+    _, cfg = train.load_run(out)
+    assert (cfg.model, cfg.num_frames, cfg.image_size) == ("vgan", 8, 32)  # the demo preset
+    assert read_video(out / "samples.gif").shape[0] == cfg.num_frames
+    code, stdout, _ = run(capsys, "demo", "--out", str(out), "--steps", "3")
+    assert code == 0 and "already has 3 of 3 steps" in stdout  # run again: resumes, nothing left to do
