@@ -4,9 +4,9 @@ import json
 import subprocess
 import sys
 
+import keras
 import numpy as np
 import pytest
-import keras
 import tensorflow as tf
 
 from tfvidgan import checkpoint, train
