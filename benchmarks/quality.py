@@ -13,6 +13,8 @@ this sample size. Bars (issue "Measuring what a GAN made"):
 Run: ``python benchmarks/quality.py`` (about 60 minutes on 2 cores);
 ``--only vgan`` or ``--scale 0.1`` (budgets x 0.1) for a quick look;
 ``--threads 1`` to run two families side by side, one core each;
+``--steps N`` trains every run exactly N steps instead of its time budget (to
+compare, say, ``--precision float32`` with ``--precision bf16`` step for step);
 any ``tfvidgan train`` flag to measure another recipe, e.g.
 ``--only vgan --loss hinge --ema 0.999 --out runs/quality_hinge``. Runs go to
 ``runs/quality/<family>`` and are resumed if present; each family's metrics go
@@ -25,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import time
 from pathlib import Path
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -85,8 +88,8 @@ def main():
     add_config_flags(parser.add_argument_group("recipe: any `tfvidgan train` flag, applied to every family run"))
     args = parser.parse_args()
     changes = {k: v for k, v in vars(args).items() if k in config_fields() and v is not None}
-    if {"steps", "max_minutes"} & set(changes):
-        parser.error("--steps / --max-minutes: this script trains for its fixed time budgets (use --scale)")
+    if "max_minutes" in changes:
+        parser.error("--max-minutes: this script trains for its fixed time budgets (use --scale, or --steps)")
     if args.threads:
         import tensorflow as tf
 
@@ -96,11 +99,15 @@ def main():
     out = Path(args.out)
     for family in args.only:
         minutes, overrides = BUDGETS[family]
-        cfg = get_config(family, "demo", **{**overrides, **changes, "steps": 100_000, "max_minutes": minutes * args.scale})
+        # --steps N: the same number of steps for every run (e.g. float32 against bf16), no time budget
+        budget = {"max_minutes": None} if "steps" in changes else {"steps": 100_000, "max_minutes": minutes * args.scale}
+        cfg = get_config(family, "demo", **{**overrides, **changes, **budget})
         run_dir = out / family
+        start = time.perf_counter()
         train(cfg, run_dir, verbose=2)
+        elapsed = (time.perf_counter() - start) / 60
         result = evaluate_run(run_dir, num=args.num)
-        result["minutes"] = minutes * args.scale
+        result["minutes"] = round(elapsed, 1) if "steps" in changes else minutes * args.scale
         result["steps"] = json.loads((run_dir / "checkpoint.json").read_text())["step"]
         result["threads"] = args.threads or os.cpu_count()
         (out / f"quality_{family}.json").write_text(json.dumps({family: result}, indent=2))

@@ -12,8 +12,9 @@ alternating rounds so machine drift hits both alike:
   with AMX / AVX512-BF16).
 
 Run: ``python benchmarks/speed.py`` (about 5 minutes on 2 cores). Prints a
-Markdown table of samples/s and the ratio; ``--quality`` also trains both DCGAN
-sides for the same steps and writes their sample grids side by side.
+Markdown table of samples/s and the ratio. Whether bf16 changes what the samples
+look like is measured by ``benchmarks/quality.py --steps N --precision ...``
+over several seeds (``benchmarks/README.md``).
 """
 
 from __future__ import annotations
@@ -26,10 +27,9 @@ import time
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import keras  # noqa: E402
-import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from tfvidgan import data, runtime, video_io  # noqa: E402
+from tfvidgan import data, runtime  # noqa: E402
 from tfvidgan.models import dcgan, vgan  # noqa: E402
 
 
@@ -103,32 +103,20 @@ def bench(family, cfg, steps, rounds, precision):
     for _ in range(rounds):  # alternate, so drift in machine speed hits both sides
         plain.append(cfg["batch"] * steps / time_plain(step, batches, steps))
         ours.append(cfg["batch"] * steps / time_fit(model, dataset, steps))
-    return statistics.median(plain), statistics.median(ours), model, (g, step, batches)
-
-
-def quality(cfg, steps, precision, out_png):
-    """Train both DCGAN sides ``steps`` steps from the same weights; save grids."""
-    p_rate, o_rate, model, (g, step, batches) = bench("dcgan", cfg, steps, 1, precision)
-    z = np.random.default_rng(1).standard_normal((32, cfg["latent"])).astype("float32")
-    plain_imgs = g(z, training=False).numpy()
-    ours = keras.ops.convert_to_numpy(model.generator(z, training=False)).astype("float32")
-    grid = np.concatenate([video_io.image_grid(plain_imgs, ncols=8), np.full((4, video_io.image_grid(ours, ncols=8).shape[1], 1), 1.0), video_io.image_grid(ours, ncols=8)], axis=0)
-    video_io.save_png(out_png, grid)
-    print(f"quality: top = plain float32 loop, bottom = tfvidgan ({precision}), {steps} steps each -> {out_png}")
+    return statistics.median(plain), statistics.median(ours)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--steps", type=int, default=30, help="timed steps per round")
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--quality", type=int, default=0, help="also train DCGAN this many steps on both sides")
     args = parser.parse_args()
     precision = runtime.choose_precision()
     rows = []
     dc = dict(latent=100, size=32, filters=64, batch=256)
     vg = dict(latent=100, size=64, frames=16, filters=32, batch=16)
     for family, cfg, unit in (("dcgan", dc, "images/s"), ("vgan", vg, "clips/s")):
-        p, o, *_ = bench(family, cfg, args.steps if family == "dcgan" else max(args.steps // 3, 5), args.rounds, precision)
+        p, o = bench(family, cfg, args.steps if family == "dcgan" else max(args.steps // 3, 5), args.rounds, precision)
         rows.append((family, cfg, unit, p, o))
     print(f"\nprecision chosen by tfvidgan.runtime: {precision}; {os.cpu_count()} CPU cores\n")
     print("| model | batch | shape | plain float32 loop | tfvidgan fit | ratio |")
@@ -136,8 +124,6 @@ def main():
     for family, cfg, unit, p, o in rows:
         shape = f"{cfg['size']}x{cfg['size']}" if family == "dcgan" else f"{cfg['frames']}x{cfg['size']}x{cfg['size']}"
         print(f"| {family} | {cfg['batch']} | {shape} | {p:.0f} {unit} | {o:.0f} {unit} | {o / p:.2f}x |")
-    if args.quality:
-        quality(dc, args.quality, precision, "benchmarks/dcgan_quality.png")
 
 
 if __name__ == "__main__":

@@ -280,6 +280,23 @@ def test_mixed_bfloat16_step_runs_and_keeps_float32_outputs():
     assert np.isfinite(logs["g_loss"])
 
 
+@pytest.mark.parametrize("family", ["dcgan", "vgan"])
+def test_mixed_bfloat16_runs_every_convolution_in_bf16_but_the_one_reading_pixels(family):
+    """The discriminator's first convolution reads 1-3 raw channels, where bf16 is
+    slower than float32 on CPUs; every other convolution runs in bfloat16, and
+    the generator's samples come out of a float32 tanh."""
+    keras.mixed_precision.set_global_policy("mixed_bfloat16")
+    if family == "dcgan":
+        g, d = dcgan.build_generator(LATENT, 32, 1, 4), dcgan.build_discriminator(32, 1, 4)
+    else:
+        g, d = vgan.build_generator(LATENT, 4, 32, 1, 4), vgan.build_discriminator(4, 32, 1, 4)
+    up = [layer.compute_dtype for layer in g.layers if "_transpose" in layer.name]
+    down = [layer.compute_dtype for layer in d.layers if layer.name.startswith("conv")]
+    assert len(up) == 3 and len(down) >= 3
+    assert up == ["bfloat16"] * 3 and down == ["float32"] + ["bfloat16"] * (len(down) - 1)
+    assert g.output.dtype == "float32" and g.layers[-1].compute_dtype == "float32"
+
+
 def test_mixed_float16_wraps_both_optimizers_for_loss_scaling():
     keras.mixed_precision.set_global_policy("mixed_float16")
     model = _dcgan()
@@ -291,6 +308,61 @@ def test_mixed_float16_wraps_both_optimizers_for_loss_scaling():
 def test_d_steps_must_be_positive():
     with pytest.raises(ValueError, match="d_steps"):
         _dcgan().compile(_adam(), _adam(), d_steps=0)
+
+
+# --- PacGAN -------------------------------------------------------------------
+
+
+def test_pack_samples_puts_each_group_side_by_side_in_channels():
+    from tfvidgan.models.base import pack_samples
+
+    x = np.arange(6 * 2 * 3 * 3 * 2, dtype="float32").reshape(6, 2, 3, 3, 2)  # 6 clips, 2 channels
+    packed = keras.ops.convert_to_numpy(pack_samples(x, 3))
+    assert packed.shape == (2, 2, 3, 3, 6)
+    for i in range(2):
+        for j in range(3):
+            np.testing.assert_array_equal(packed[i, ..., 2 * j : 2 * j + 2], x[3 * i + j])
+
+
+def test_packed_discriminator_judges_each_pair_as_one():
+    """With pack=2 sample 1 changes the logit of the pair (0, 1); without
+    packing each sample's logit depends on that sample alone."""
+    images = _images(4)
+    changed = images.copy()
+    changed[1] = -changed[1]
+    packed = dcgan.DCGAN(dcgan.build_generator(LATENT, 16, 1, 4), dcgan.build_discriminator(16, 2, 4), LATENT, pack=2)
+    before, after = packed.discriminate(images).numpy(), packed.discriminate(changed).numpy()
+    assert before.shape == (2, 1)
+    assert before[0, 0] != after[0, 0] and before[1, 0] == after[1, 0]
+    single = _dcgan()
+    before, after = single.discriminate(images).numpy(), single.discriminate(changed).numpy()
+    assert before[0, 0] == after[0, 0] and before[1, 0] != after[1, 0]
+
+
+@pytest.mark.parametrize("family", ["dcgan", "vgan"])
+def test_packed_step_trains_with_penalties(family):
+    if family == "dcgan":
+        model = dcgan.DCGAN(dcgan.build_generator(LATENT, 16, 1, 4), dcgan.build_discriminator(16, 2, 4), LATENT,
+                            seed=1, pack=2)
+        data = _images()
+    else:
+        model = vgan.VGAN(vgan.build_generator(LATENT, 4, 16, 1, 4),
+                          vgan.build_discriminator(4, 16, 2, 4, frame_discriminator=2), LATENT, seed=1, pack=2)
+        data = _videos(8)
+    logs = _fit_one_step(model, data, gradient_penalty=10.0, r1_gamma=1.0)
+    assert logs["d_loss"] > 0
+
+
+def test_pack_refuses_what_it_cannot_judge():
+    g, d = dcgan.build_generator(LATENT, 16, 1, 4), dcgan.build_discriminator(16, 2, 4)
+    for bad in (0, 1.5):
+        with pytest.raises(ValueError, match="pack="):
+            dcgan.DCGAN(g, d, LATENT, pack=bad)
+    with pytest.raises(ValueError, match="InfoGAN code per sample"):
+        dcgan.DCGAN(g, d, LATENT, pack=2, info_codes=4)
+    model = dcgan.DCGAN(g, d, LATENT, pack=2)
+    with pytest.raises(ValueError, match="multiple of it, got 3"):
+        model.discriminate(_images(3))
 
 
 # --- VAE ----------------------------------------------------------------------

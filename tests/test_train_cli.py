@@ -266,6 +266,20 @@ def test_learning_rate_decay_follows_the_time_budget_and_refuses_bad_fractions(m
     assert code == 2 and "lr_decay=1.5 is not possible" in err
 
 
+def test_pack_flag_trains_a_pacgan_and_refuses_bad_settings(tmp_path, capsys):
+    code, out, err = run(capsys, "train", "--model", "vgan", "--preset", "tiny", "--pack", "2", "--out", str(tmp_path / "p"))
+    assert code == 0, err
+    model, cfg = train.load_run(tmp_path / "p")  # rebuilt with a discriminator for 2 stacked clips
+    assert cfg.pack == 2 and model.discriminator.input_shape[-1] == 2 * cfg.channels
+    for argv, message in (
+        (["--model", "vgan", "--pack", "3"], "multiple of it, got batch_size=4"),
+        (["--model", "cgan", "--pack", "2"], "not 'cgan'"),
+        (["--model", "dcgan", "--pack", "2", "--info-codes", "4"], "InfoGAN code per sample"),
+    ):
+        code, _, err = run(capsys, "train", *argv, "--preset", "tiny", "--out", str(tmp_path / "x"))
+        assert code == 2 and message in err, err
+
+
 def test_demo_command_trains_the_video_gan_and_says_where_its_files_are(tmp_path, capsys):
     out = tmp_path / "demo"
     code, stdout, err = run(capsys, "demo", "--out", str(out), "--steps", "3", "--minutes", "2")

@@ -48,6 +48,7 @@ class TrainConfig:
     minibatch_stddev: bool = False  # vgan: show the discriminator the batch's spread (against mode collapse)
     info_codes: int = 0  # dcgan, vgan: InfoGAN categorical code of this many categories at the start of z (0 = off)
     info_weight: float = 1.0  # weight of the InfoGAN code loss
+    pack: int = 1  # dcgan, vgan: PacGAN, the discriminator judges this many samples at once (1 = off)
     conditioning: str = "projection"  # cgan discriminator: "projection" or "concat"
     num_examples: int = 4096  # size of the procedurally rendered training set
     batch_size: int = 64

@@ -59,6 +59,11 @@ def build_model(cfg: TrainConfig):
         raise ValueError("ema averages a GAN generator's weights; the vae has no generator optimizer to average")
     if c.info_codes and c.model not in ("dcgan", "vgan"):
         raise ValueError(f"info_codes (InfoGAN) is built for the dcgan and vgan families, not {c.model!r}")
+    if c.pack != 1 and c.model not in ("dcgan", "vgan"):
+        raise ValueError(f"pack (PacGAN) is built for the dcgan and vgan families, not {c.model!r}")
+    if c.pack > 1 and c.batch_size % c.pack:
+        raise ValueError(f"pack={c.pack} needs a batch size that is a multiple of it, got batch_size={c.batch_size}")
+    d_channels = c.channels * max(c.pack, 1)  # PacGAN: the discriminator reads `pack` samples stacked in channels
     if c.model == "vae":
         model = vae.VAE(
             vae.build_encoder(c.latent_dim, c.image_size, c.channels, c.base_filters, seed=c.seed),
@@ -73,8 +78,8 @@ def build_model(cfg: TrainConfig):
         model = gaussian.GaussianGAN(g, d, c.latent_dim, seed=c.seed)
     elif c.model == "dcgan":
         g = dcgan.build_generator(c.latent_dim, c.image_size, c.channels, c.base_filters)
-        d = dcgan.build_discriminator(c.image_size, c.channels, c.base_filters, c.spectral_norm, info_codes=c.info_codes)
-        model = dcgan.DCGAN(g, d, c.latent_dim, seed=c.seed, info_codes=c.info_codes)
+        d = dcgan.build_discriminator(c.image_size, d_channels, c.base_filters, c.spectral_norm, info_codes=c.info_codes)
+        model = dcgan.DCGAN(g, d, c.latent_dim, seed=c.seed, info_codes=c.info_codes, pack=c.pack)
     elif c.model == "cgan":
         g = cgan.build_generator(c.latent_dim, c.num_classes, c.image_size, c.channels, c.base_filters)
         d = cgan.build_discriminator(c.num_classes, c.image_size, c.channels, c.base_filters, c.spectral_norm, c.conditioning)
@@ -82,10 +87,10 @@ def build_model(cfg: TrainConfig):
     elif c.model == "vgan":
         g = vgan.build_generator(c.latent_dim, c.num_frames, c.image_size, c.channels, c.base_filters, c.two_stream,
                                 shared_content=c.shared_content)
-        d = vgan.build_discriminator(c.num_frames, c.image_size, c.channels, c.base_filters, c.spectral_norm,
+        d = vgan.build_discriminator(c.num_frames, c.image_size, d_channels, c.base_filters, c.spectral_norm,
                                     frame_discriminator=c.frame_discriminator, minibatch_stddev=c.minibatch_stddev,
                                     info_codes=c.info_codes, video_judge_pool=c.video_judge_pool)
-        model = vgan.VGAN(g, d, c.latent_dim, seed=c.seed, info_codes=c.info_codes)
+        model = vgan.VGAN(g, d, c.latent_dim, seed=c.seed, info_codes=c.info_codes, pack=c.pack)
     else:
         raise ValueError(f"unknown model {c.model!r}; choose one of {', '.join(FAMILIES)}")
     model.compile(

@@ -28,6 +28,12 @@ each code a distinct, recognisable kind of sample (on digits, the codes
 usually become digit classes), which also keeps it from drawing in-between
 samples and from dropping modes.
 
+``pack=m`` makes the discriminator a PacGAN one (Lin et al. 2018,
+https://arxiv.org/abs/1712.04086): it judges ``m`` samples at once, stacked
+along channels (:func:`pack_samples`), all real or all fake. A generator that
+keeps drawing the same few samples is easy to tell apart in a pack, so packing
+penalises mode collapse; the discriminator needs ``m`` times the input channels.
+
 Shapes: ``real`` is ``(B, H, W, C)`` for images or ``(B, T, H, W, C)`` for
 videos, float32 in [-1, 1]; a dataset may also yield ``(real, labels)`` with
 integer ``labels`` of shape ``(B,)``, used when ``num_classes`` is set.
@@ -44,6 +50,17 @@ from keras import ops
 from tfvidgan import losses
 
 
+def pack_samples(samples, pack):
+    """``(B, ..., C)`` -> ``(B / pack, ..., pack * C)``: each group of ``pack``
+    consecutive samples side by side along channels (PacGAN's packing). Sample
+    ``i * pack + j`` lands in row ``i``, channels ``j * C`` to ``(j + 1) * C``."""
+    shape = tuple(samples.shape[1:])
+    rank = len(shape) + 1
+    x = ops.reshape(samples, (-1, pack) + shape)  # (B / pack, pack, ..., C)
+    x = ops.transpose(x, [0] + list(range(2, rank)) + [1, rank])  # (B / pack, ..., pack, C)
+    return ops.reshape(x, (-1,) + shape[:-1] + (pack * shape[-1],))
+
+
 class GAN(keras.Model):
     """A generator and a discriminator trained against each other.
 
@@ -58,9 +75,13 @@ class GAN(keras.Model):
         info_codes: InfoGAN codes K (0 = off): z starts with a one-hot code of
             K categories, and the discriminator returns ``[logits, code
             logits (B, ..., K)]``.
+        pack: samples the discriminator judges at once (PacGAN; 1 = off); the
+            discriminator must take ``pack`` times the samples' channels and
+            the batch size must be a multiple of it.
     """
 
-    def __init__(self, generator, discriminator, latent_dim, num_classes=None, seed=None, info_codes=0, **kwargs):
+    def __init__(self, generator, discriminator, latent_dim, num_classes=None, seed=None, info_codes=0, pack=1,
+                 **kwargs):
         super().__init__(**kwargs)
         self.generator = generator
         self.discriminator = discriminator
@@ -70,6 +91,12 @@ class GAN(keras.Model):
         if self.info_codes == 1 or not 0 <= self.info_codes < latent_dim:
             raise ValueError(f"info_codes={info_codes} is not possible: use 0 (off) or 2..{latent_dim - 1} "
                              f"(fewer than latent_dim={latent_dim}: the code is the start of z)")
+        self.pack = int(pack)
+        if self.pack < 1 or self.pack != pack:
+            raise ValueError(f"pack={pack} is not possible: use a whole number of samples per judgement, 1 (off) or more")
+        if self.pack > 1 and (num_classes is not None or self.info_codes):
+            raise ValueError("pack (PacGAN) judges several samples as one, so it cannot check a label or an InfoGAN "
+                             "code per sample: use it with an unconditional model without info_codes")
         self.seed_generator = keras.random.SeedGenerator(seed)
         names = ("d_loss", "g_loss", "real_score", "fake_score", "d_grad_norm", "g_grad_norm")
         names += ("info_loss",) if self.info_codes else ()
@@ -153,9 +180,13 @@ class GAN(keras.Model):
 
     def discriminate(self, samples, labels=None, training=False):
         """Run the discriminator; returns float32 logits ``(B, 1)`` (``(B, n)``
-        for several judges), or ``(logits, code logits)`` for a model with
-        InfoGAN codes. Override it to change what the discriminator sees
+        for several judges; ``B / pack`` rows with PacGAN), or ``(logits, code
+        logits)`` for a model with InfoGAN codes. Override it to change what the discriminator sees
         (DiffAugment in notebook 13): every use in the step goes through it."""
+        if self.pack > 1:
+            if samples.shape[0] is not None and samples.shape[0] % self.pack:
+                raise ValueError(f"pack={self.pack} needs a batch size that is a multiple of it, got {samples.shape[0]}")
+            samples = pack_samples(samples, self.pack)
         inputs = samples if self.num_classes is None else [samples, labels]
         out = self.discriminator(inputs, training=training)
         if self.info_codes:
