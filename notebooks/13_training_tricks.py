@@ -264,9 +264,10 @@ plt.show()
 # | `minibatch_stddev=True` in `vgan.build_discriminator` | D also sees how much the batch varies, so a collapsed batch stands out | Karras et al. 2018, https://arxiv.org/abs/1710.10196 |
 # | `g_optimizer=keras.optimizers.Adam(..., use_ema=True)` | `model.sample` draws from a running average of G's weights, not the last step's | Yazici et al. 2019, https://arxiv.org/abs/1806.04498 |
 # | `lr_decay=0.5` in the config (`--lr-decay 0.5`; the callback `tfvidgan.callbacks.LearningRateDecay`) | both learning rates fall linearly to zero over the last half of the step or time budget, so the last weights settle instead of circling the equilibrium | Zhu et al. 2017 (CycleGAN), https://arxiv.org/abs/1703.10593 |
+# | `pack=2` in the model, with a discriminator for twice the channels (`--pack 2`) | D judges two samples at once, stacked along channels, both real or both fake: a generator that keeps drawing the same few samples is easy to catch in a pair | Lin et al. 2018 (PacGAN), https://arxiv.org/abs/1712.04086 |
 # | `info_codes=10` in the model and the discriminator builder (`--info-codes 10`) | z starts with a one-hot code; a second head of D must guess the code back from the sample, and both networks are trained to make that easy: each code becomes one distinct kind of sample, with no labels | Chen et al. 2016, https://arxiv.org/abs/1606.03657 |
 #
-# (The last three rows are for the image and video GANs on digits and are not run below; what they did
+# (The last four rows are for the image and video GANs on digits and are not run below; what they did
 # for the video GAN in 30-minute runs is in `benchmarks/README.md`.)
 #
 # Now the *standard* recipe (non-saturating, Adam 1e-3 for both players) against each fix. On this toy
