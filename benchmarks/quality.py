@@ -14,7 +14,7 @@ Run: ``python benchmarks/quality.py`` (about 60 minutes on 2 cores);
 ``--only vgan`` or ``--scale 0.1`` (budgets x 0.1) for a quick look;
 ``--threads 1`` to run two families side by side, one core each;
 ``--steps N`` trains every run exactly N steps instead of its time budget (to
-compare, say, ``--precision float32`` with ``--precision bf16`` step for step);
+compare, say, ``--precision float32`` with ``--precision mixed_bfloat16`` step for step);
 any ``tfvidgan train`` flag to measure another recipe, e.g.
 ``--only vgan --loss hinge --ema 0.999 --out runs/quality_hinge``. Runs go to
 ``runs/quality/<family>`` and are resumed if present; each family's metrics go

@@ -231,6 +231,16 @@ print(f"{EPOCHS * STEPS_PER_EPOCH} steps in {(time.time() - start) / 60:.1f} min
 # `real_score` and `fake_score` move apart). That is fine while the grids keep improving. Warning
 # signs are `d_loss` collapsing towards 0 within an epoch or two (the generator gets no useful
 # signal) or the samples all turning into the same image (mode collapse, notebook 13).
+#
+# Whether a run collapses depends on the seed as much as on the recipe: the `dcgan` demo preset
+# (2e-4 for both players), trained 5000 steps with five seeds, collapsed onto one or two shapes on
+# two or three of them, in float32 and in bf16 alike (`benchmarks/README.md`). One fix takes two
+# arguments: `dcgan.DCGAN(..., pack=2)` with a discriminator built for two input channels,
+# `dcgan.build_discriminator(image_size=32, channels=2, ...)`, judges two samples at once,
+# stacked along channels (PacGAN, Lin et al. 2018,
+# [arXiv:1712.04086](https://arxiv.org/abs/1712.04086)); a generator that repeats itself is easy
+# to catch in a pair. With it none of those runs collapsed, though after the same number of steps
+# the digits were less sharp.
 
 # %%
 h = history.history
