@@ -334,7 +334,8 @@ plt.show()
 # ## 7. A GAN on the same data
 #
 # Now the adversarial route, with the configuration system of notebook 03: the `dcgan` `demo` preset
-# (latent 64, same 32-filter networks, batch 64, Adam 2e-4), `train.build_model` and `train.make_dataset`.
+# (latent 64, same 32-filter networks, batch 64, Adam 2e-4, a discriminator that judges pairs of images as in
+# PacGAN, end of notebook 03), `train.build_model` and `train.make_dataset`.
 # For a fair comparison both models take the **same number of updates** (`train_steps`) **on the same batches**.
 # A GAN step costs about 1.5x a VAE step on the CPU: it runs the discriminator on real and fake images and updates
 # two networks.

@@ -96,7 +96,8 @@ class GAN(keras.Model):
             raise ValueError(f"pack={pack} is not possible: use a whole number of samples per judgement, 1 (off) or more")
         if self.pack > 1 and (num_classes is not None or self.info_codes):
             raise ValueError("pack (PacGAN) judges several samples as one, so it cannot check a label or an InfoGAN "
-                             "code per sample: use it with an unconditional model without info_codes")
+                             "code per sample: use it with an unconditional model without info_codes, or pass pack=1 (--pack 1; "
+                             "the dcgan demo and full presets pack pairs)")
         self.seed_generator = keras.random.SeedGenerator(seed)
         names = ("d_loss", "g_loss", "real_score", "fake_score", "d_grad_norm", "g_grad_norm")
         names += ("info_loss",) if self.info_codes else ()
