@@ -95,9 +95,9 @@ class GAN(keras.Model):
         if self.pack < 1 or self.pack != pack:
             raise ValueError(f"pack={pack} is not possible: use a whole number of samples per judgement, 1 (off) or more")
         if self.pack > 1 and (num_classes is not None or self.info_codes):
-            raise ValueError("pack (PacGAN) judges several samples as one, so it cannot check a label or an InfoGAN "
-                             "code per sample: use it with an unconditional model without info_codes, or pass pack=1 (--pack 1; "
-                             "the dcgan demo and full presets pack pairs)")
+            raise ValueError("pack (PacGAN) judges several samples as one, so it cannot check a label or an "
+                             "InfoGAN code per sample: use it with an unconditional model without info_codes, "
+                             "or pass pack=1 (--pack 1; the dcgan demo and full presets pack pairs)")
         self.seed_generator = keras.random.SeedGenerator(seed)
         names = ("d_loss", "g_loss", "real_score", "fake_score", "d_grad_norm", "g_grad_norm")
         names += ("info_loss",) if self.info_codes else ()
@@ -182,8 +182,9 @@ class GAN(keras.Model):
     def discriminate(self, samples, labels=None, training=False):
         """Run the discriminator; returns float32 logits ``(B, 1)`` (``(B, n)``
         for several judges; ``B / pack`` rows with PacGAN), or ``(logits, code
-        logits)`` for a model with InfoGAN codes. Override it to change what the discriminator sees
-        (DiffAugment in notebook 13): every use in the step goes through it."""
+        logits)`` for a model with InfoGAN codes. Override it to change what the
+        discriminator sees (DiffAugment in notebook 13): every use in the step
+        goes through it."""
         if self.pack > 1:
             if samples.shape[0] is not None and samples.shape[0] % self.pack:
                 raise ValueError(f"pack={self.pack} needs a batch size that is a multiple of it, got {samples.shape[0]}")
