@@ -6,6 +6,7 @@ import pytest
 import tensorflow as tf
 
 from tfvidgan import losses
+from tfvidgan.layers import norm_relu
 from tfvidgan.models import cgan, dcgan, gaussian, vae, vgan
 
 LATENT = 8
@@ -81,12 +82,66 @@ def test_vgan_frames_differ_over_time():
     assert np.abs(v[0, 1:] - v[0, :-1]).mean() > 0
 
 
+def _first_volume_halves(g, z):
+    """The generator's first feature volume, split into its shared and per-time halves, each (B, t0, 4, 4, C/2)."""
+    first = next(layer for layer in g.layers if isinstance(layer, keras.layers.Concatenate) and layer.axis == -1)
+    return np.split(keras.Model(g.input, first.output)(z).numpy(), 2, axis=-1)  # what, how
+
+
 def test_shared_content_is_the_same_at_every_time_step():
     g = vgan.build_generator(LATENT, 16, 32, 1, 4, shared_content=True)
-    first = next(layer for layer in g.layers if isinstance(layer, keras.layers.Concatenate) and layer.axis == -1)
-    volume = keras.Model(g.input, first.output)(np.random.normal(size=(2, LATENT)).astype("float32")).numpy()
-    what, how = np.split(volume, 2, axis=-1)  # (B, t0, 4, 4, C/2) each
+    what, how = _first_volume_halves(g, np.random.normal(size=(2, LATENT)).astype("float32"))
     assert np.allclose(what, what[:, :1]) and not np.allclose(how, how[:, :1])
+
+
+def test_motion_dim_splits_z_into_content_and_motion_codes():
+    g = vgan.build_generator(LATENT, 16, 32, 1, 4, shared_content=True, motion_dim=3)
+    z = np.random.default_rng(0).normal(size=(1, LATENT)).astype("float32")
+    new_motion, new_content = z.copy(), z.copy()
+    new_motion[:, -3:] += 1.0
+    new_content[:, :-3] += 1.0
+    what, how = _first_volume_halves(g, z)
+    what_m, how_m = _first_volume_halves(g, new_motion)
+    what_c, how_c = _first_volume_halves(g, new_content)
+    assert np.allclose(what, what_m) and not np.allclose(how, how_m)  # the motion code moves only "how"
+    assert np.allclose(how, how_c) and not np.allclose(what, what_c)  # the content code moves only "what"
+    assert g(z).shape == (1, 16, 32, 32, 1)
+
+
+def test_conditional_batch_norm_scales_and_shifts_each_channel_by_the_style():
+    x_in, s_in = keras.Input((2, 3, 3, 4)), keras.Input((5,))
+    block = keras.Model([x_in, s_in], norm_relu(x_in, s_in))
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(2, 2, 3, 3, 4)).astype("float32")
+    s = rng.normal(size=(2, 5)).astype("float32")
+    bn = next(l for l in block.layers if isinstance(l, keras.layers.BatchNormalization))
+    dense_gamma, dense_beta = [l for l in block.layers if isinstance(l, keras.layers.Dense)]
+    gamma = s @ dense_gamma.kernel.numpy() + dense_gamma.bias.numpy()  # (B, 4)
+    beta = s @ dense_beta.kernel.numpy() + dense_beta.bias.numpy()
+    normalised = x / np.sqrt(1.0 + bn.epsilon)  # inference: moving mean 0, variance 1, no own scale/shift
+    expected = np.maximum(normalised * (1 + gamma[:, None, None, None]) + beta[:, None, None, None], 0)
+    assert not bn.scale and not bn.center
+    assert np.allclose(block([x, s], training=False).numpy(), expected, atol=1e-5)
+    other = block([x, s[::-1]], training=False).numpy()
+    assert not np.allclose(other, expected, atol=1e-3)  # another style, another output
+
+
+def test_content_modulation_reaches_every_generator_block_and_not_the_motion_code():
+    g = vgan.build_generator(LATENT, 16, 32, 1, 4, shared_content=True, motion_dim=3, content_modulation=True)
+    conditional = [l for l in g.layers if isinstance(l, keras.layers.BatchNormalization) and not l.scale]
+    assert len(conditional) == 3  # the first volume and both 3-D up blocks of a 32x32 generator
+    styles = [l for l in g.layers if isinstance(l, keras.layers.Dense) and l.input.shape[-1] == LATENT - 3]
+    assert len(styles) == 1 + 2 * 3  # the shared "what" map, then a gamma and a beta per block
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(motion_dim=3), "needs shared_content=True"),
+    (dict(motion_dim=LATENT, shared_content=True), "leaving room for the content code"),
+    (dict(motion_dim=-1, shared_content=True), "not possible"),
+])
+def test_impossible_motion_codes_are_rejected_clearly(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        vgan.build_generator(LATENT, 8, 16, 1, 4, **kwargs)
 
 
 @pytest.mark.parametrize("bad", [dict(image_size=30), dict(image_size=4), dict(num_frames=1)])

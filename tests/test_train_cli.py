@@ -281,6 +281,21 @@ def test_pack_flag_trains_a_pacgan_and_refuses_bad_settings(tmp_path, capsys):
         assert code == 2 and message in err, err
 
 
+def test_content_and_motion_codes_from_the_command_line(tmp_path, capsys):
+    args = ("train", "--model", "vgan", "--preset", "tiny", "--shared-content", "--motion-dim", "4", "--content-modulation")
+    code, _, err = run(capsys, *args, "--out", str(tmp_path / "m"))
+    assert code == 0, err
+    model, cfg = train.load_run(tmp_path / "m")  # rebuilt with the split and the conditional batch norms
+    assert (cfg.motion_dim, cfg.content_modulation) == (4, True)
+    assert any(isinstance(l, keras.layers.BatchNormalization) and not l.scale for l in model.generator.layers)
+    for argv, message in (
+        (["--motion-dim", "4"], "needs shared_content=True"),  # the tiny preset has no shared content
+        (["--shared-content", "--motion-dim", "16"], "motion_dim=16 is not possible with latent_dim=16"),
+    ):
+        code, _, err = run(capsys, "train", "--model", "vgan", "--preset", "tiny", *argv, "--out", str(tmp_path / "x"))
+        assert code == 2 and message in err, err
+
+
 def test_demo_command_trains_the_video_gan_and_says_where_its_files_are(tmp_path, capsys):
     out = tmp_path / "demo"
     code, stdout, err = run(capsys, "demo", "--out", str(out), "--steps", "3", "--minutes", "2")

@@ -29,20 +29,38 @@ def maybe_spectral_norm(layer: layers.Layer, enabled: bool) -> layers.Layer:
     return layers.SpectralNormalization(layer) if enabled else layer
 
 
-def up_block(x, filters: int, strides, dims: int = 2, kernel_size: int = 4):
+def norm_relu(x, style=None):
+    """Batch norm -> ReLU in float32; with ``style`` ``(B, S)``, conditional batch norm.
+
+    Conditional batch norm (de Vries et al. 2017, https://arxiv.org/abs/1707.00683;
+    BigGAN's generator, Brock et al. 2019): the normalised features are scaled
+    by ``1 + gamma`` and shifted by ``beta``, both learned linear functions of
+    ``style``, one value per channel, the same at every position (and, in a
+    video, every time step).
+    """
+    x = layers.BatchNormalization(center=style is None, scale=style is None, dtype="float32")(x)
+    if style is not None:
+        shape = (1,) * (len(x.shape) - 2) + (x.shape[-1],)
+        gamma = layers.Reshape(shape)(layers.Dense(x.shape[-1], dtype="float32")(style))
+        beta = layers.Reshape(shape)(layers.Dense(x.shape[-1], dtype="float32")(style))
+        x = x * (1.0 + gamma) + beta
+    return layers.ReLU(dtype="float32")(x)
+
+
+def up_block(x, filters: int, strides, dims: int = 2, kernel_size: int = 4, style=None):
     """Transposed convolution -> batch norm -> ReLU (the DCGAN generator block).
 
     ``dims=2`` uses ``Conv2DTranspose`` (images), ``dims=3`` ``Conv3DTranspose``
     (videos; ``strides`` like ``(2, 2, 2)`` or ``(1, 2, 2)`` to upsample space only).
     ``kernel_size`` 4 is VGAN's 4x4x4; DCGAN passes its paper's 5.
+    ``style`` makes the batch norm conditional (:func:`norm_relu`).
     Under mixed precision the convolution runs in the compute dtype while batch
     norm and ReLU stay in float32: on CPUs their bfloat16 kernels are slower
     than float32 (measured in ``benchmarks/README.md``).
     """
     conv = layers.Conv2DTranspose if dims == 2 else layers.Conv3DTranspose
     x = conv(filters, kernel_size, strides=strides, padding="same", use_bias=False)(x)
-    x = layers.BatchNormalization(dtype="float32")(x)
-    return layers.ReLU(dtype="float32")(x)
+    return norm_relu(x, style)
 
 
 def down_block(x, filters: int, strides, dims: int = 2, spectral_norm: bool = False, first: bool = False,

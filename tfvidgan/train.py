@@ -86,7 +86,8 @@ def build_model(cfg: TrainConfig):
         model = cgan.ConditionalGAN(g, d, c.latent_dim, c.num_classes, seed=c.seed)
     elif c.model == "vgan":
         g = vgan.build_generator(c.latent_dim, c.num_frames, c.image_size, c.channels, c.base_filters, c.two_stream,
-                                shared_content=c.shared_content)
+                                shared_content=c.shared_content, motion_dim=c.motion_dim,
+                                content_modulation=c.content_modulation)
         d = vgan.build_discriminator(c.num_frames, c.image_size, d_channels, c.base_filters, c.spectral_norm,
                                     frame_discriminator=c.frame_discriminator, minibatch_stddev=c.minibatch_stddev,
                                     info_codes=c.info_codes, video_judge_pool=c.video_judge_pool)

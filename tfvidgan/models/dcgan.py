@@ -18,7 +18,7 @@ from __future__ import annotations
 import keras
 from keras import layers
 
-from tfvidgan.layers import code_head, down_block, logits_head, num_doublings, to_pixels, up_block
+from tfvidgan.layers import code_head, down_block, logits_head, norm_relu, num_doublings, to_pixels, up_block
 from tfvidgan.models.base import GAN
 
 KERNEL_SIZE = 5  # the paper's (and the TensorFlow DCGAN tutorial's)
@@ -37,7 +37,7 @@ def build_generator(latent_dim=100, image_size=32, channels=1, base_filters=32, 
     z = keras.Input((latent_dim,), name="z")
     h = layers.Dense(4 * 4 * base_filters * 2 ** (k - 1), use_bias=False)(z)
     h = layers.Reshape((4, 4, base_filters * 2 ** (k - 1)))(h)
-    h = layers.ReLU(dtype="float32")(layers.BatchNormalization(dtype="float32")(h))
+    h = norm_relu(h)
     for i in reversed(range(1, k)):
         h = up_block(h, base_filters * 2 ** (i - 1), strides=2, dims=2, kernel_size=kernel_size)
     return keras.Model(z, to_pixels(h, channels, strides=2, dims=2, kernel_size=kernel_size), name="generator")

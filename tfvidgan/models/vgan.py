@@ -25,6 +25,12 @@ on a CPU:
   other half says "how it moves" (the content/motion split of MoCoGAN, inside
   a 3-D generator).
 
+Two more generator options, off in every preset (measured in
+``benchmarks/README.md``: all ten digits, but digits still drift within a
+clip): ``motion_dim`` feeds the two halves from separate content and motion
+codes, and ``content_modulation`` hands the content code to every block as
+conditional batch norm.
+
 Videos are ``(B, T, H, W, C)`` float32 in [-1, 1]; ``H = W = image_size``
 (16, 32, 64, ...), any ``T >= 2``.
 """
@@ -41,6 +47,7 @@ from tfvidgan.layers import (
     down_block,
     logits_head,
     maybe_spectral_norm,
+    norm_relu,
     num_doublings,
     to_pixels,
     up_block,
@@ -69,7 +76,7 @@ def _time_plan(num_frames: int, k: int) -> tuple[int, int]:
 
 
 def build_generator(latent_dim=100, num_frames=16, image_size=32, channels=1, base_filters=32, two_stream=False,
-                    shared_content=False):
+                    shared_content=False, motion_dim=0, content_modulation=False):
     """z ``(B, latent_dim)`` -> video ``(B, num_frames, image_size, image_size, channels)``.
 
     Projects z to a ``(t0, 4, 4)`` volume, then each up block doubles space and,
@@ -77,25 +84,49 @@ def build_generator(latent_dim=100, num_frames=16, image_size=32, channels=1, ba
     The last block goes straight to pixels, as in DCGAN, and doubles space only.
     ``shared_content=True`` fills half the channels of that first volume with
     one 4x4 map repeated at every time step (see the module docstring).
+
+    ``motion_dim=d`` (with ``shared_content``) splits z as MoCoGAN splits its
+    latent space (Tulyakov et al. 2018, Sec. 3.1): the first
+    ``latent_dim - d`` entries are the content code and feed only the shared
+    map, the last ``d`` are the motion code and feed only the per-time half.
+    Without the split both halves read all of z, so the per-time half can
+    also say which digit to draw, and the digit can change within a clip.
+
+    ``content_modulation=True`` also feeds the content code (all of z without
+    a split) to every block of the 3-D stream, as conditional batch norm
+    (:func:`~tfvidgan.layers.norm_relu`): a per-channel scale and shift, the
+    same at every time step and position, so "which digit" reaches every
+    layer without being tied to a place in the frame, and the layers that
+    draw the motion hear it at every step.
     """
+    motion_dim = int(motion_dim)
+    if motion_dim and not shared_content:
+        raise ValueError(f"motion_dim={motion_dim} needs shared_content=True: the motion code drives the "
+                         "per-time half of the first feature volume, which exists only with shared content")
+    if not 0 <= motion_dim < latent_dim:
+        raise ValueError(f"motion_dim={motion_dim} is not possible with latent_dim={latent_dim}: "
+                         f"use 0 (no split) up to {latent_dim - 1}, leaving room for the content code")
     k = num_doublings(image_size)
     t0, m = _time_plan(num_frames, k)
     top = base_filters * 2 ** (k - 1)
     z = keras.Input((latent_dim,), name="z")
+    z_what, z_how = (z[:, :latent_dim - motion_dim], z[:, latent_dim - motion_dim:]) if motion_dim else (z, z)
+    style = z_what if content_modulation else None
     if shared_content and t0 > 1:
         # half the channels hold one 4x4 "what" map, the same at every time step;
         # the other half are free per time step ("how it moves")
-        what = layers.Reshape((1, 4, 4, top // 2))(layers.Dense(4 * 4 * (top // 2), use_bias=False)(z))
+        what = layers.Reshape((1, 4, 4, top // 2))(layers.Dense(4 * 4 * (top // 2), use_bias=False)(z_what))
         what = layers.Concatenate(axis=1)([what] * t0)
-        how = layers.Reshape((t0, 4, 4, top - top // 2))(layers.Dense(t0 * 4 * 4 * (top - top // 2), use_bias=False)(z))
+        how = layers.Dense(t0 * 4 * 4 * (top - top // 2), use_bias=False)(z_how)
+        how = layers.Reshape((t0, 4, 4, top - top // 2))(how)
         h = layers.Concatenate(axis=-1)([what, how])
     else:
         h = layers.Dense(t0 * 4 * 4 * top, use_bias=False)(z)
         h = layers.Reshape((t0, 4, 4, top))(h)
-    h = layers.ReLU(dtype="float32")(layers.BatchNormalization(dtype="float32")(h))
+    h = norm_relu(h, style)
     strides = [(2 if i < m else 1, 2, 2) for i in range(k)]  # double time first
     for i in range(k - 1):
-        h = up_block(h, base_filters * 2 ** (k - 2 - i), strides=strides[i], dims=3)
+        h = up_block(h, base_filters * 2 ** (k - 2 - i), strides=strides[i], dims=3, style=style)
     foreground = to_pixels(h, channels, strides=strides[-1], dims=3)
     if not two_stream:
         return keras.Model(z, foreground, name="generator")
@@ -104,7 +135,7 @@ def build_generator(latent_dim=100, num_frames=16, image_size=32, channels=1, ba
     mask = layers.Activation("sigmoid", dtype="float32")(mask)
     b = layers.Dense(4 * 4 * top, use_bias=False)(z)
     b = layers.Reshape((4, 4, top))(b)
-    b = layers.ReLU(dtype="float32")(layers.BatchNormalization(dtype="float32")(b))
+    b = norm_relu(b)
     for i in range(k - 1):
         b = up_block(b, base_filters * 2 ** (k - 2 - i), strides=2, dims=2)
     background = layers.Reshape((1, image_size, image_size, channels))(to_pixels(b, channels, dims=2))
