@@ -138,10 +138,11 @@ def test_content_modulation_reaches_every_generator_block_and_not_the_motion_cod
     (dict(motion_dim=3), "needs shared_content=True"),
     (dict(motion_dim=LATENT, shared_content=True), "leaving room for the content code"),
     (dict(motion_dim=-1, shared_content=True), "not possible"),
+    (dict(motion_dim=3, shared_content=True, num_frames=2), "single time step"),
 ])
 def test_impossible_motion_codes_are_rejected_clearly(kwargs, message):
     with pytest.raises(ValueError, match=message):
-        vgan.build_generator(LATENT, 8, 16, 1, 4, **kwargs)
+        vgan.build_generator(**(dict(latent_dim=LATENT, num_frames=8, image_size=16, channels=1, base_filters=4) | kwargs))
 
 
 @pytest.mark.parametrize("bad", [dict(image_size=30), dict(image_size=4), dict(num_frames=1)])

@@ -108,6 +108,10 @@ def build_generator(latent_dim=100, num_frames=16, image_size=32, channels=1, ba
                          f"use 0 (no split) up to {latent_dim - 1}, leaving room for the content code")
     k = num_doublings(image_size)
     t0, m = _time_plan(num_frames, k)
+    if motion_dim and t0 == 1:
+        raise ValueError(f"motion_dim={motion_dim} is not possible with num_frames={num_frames} at "
+                         f"image_size={image_size}: the first feature volume has a single time step, so there "
+                         "is nothing for a motion code to move; use more frames or motion_dim=0")
     top = base_filters * 2 ** (k - 1)
     z = keras.Input((latent_dim,), name="z")
     z_what, z_how = (z[:, :latent_dim - motion_dim], z[:, latent_dim - motion_dim:]) if motion_dim else (z, z)
