@@ -43,8 +43,8 @@ class TrainConfig:
     base_filters: int = 32
     two_stream: bool = False  # vgan: the paper's foreground/background generator
     shared_content: bool = False  # vgan: one time-invariant half of the first feature volume
-    content_modulation: bool = False  # vgan: the content code scales/shifts every 3-D generator block (conditional batch norm)
-    motion_dim: int = 0  # vgan with shared_content: the last entries of z that drive only the per-time half (0 = all of z drives both)
+    content_modulation: bool = False  # vgan: content code -> conditional batch norm in every 3-D generator block
+    motion_dim: int = 0  # vgan with shared_content: last entries of z, feeding only the per-time half (0 = no split)
     frame_discriminator: int = 0  # vgan: frames per clip judged by an image discriminator (0 = none)
     video_judge_pool: int = 1  # vgan: the 3-D judge sees clips average-pooled this much in space (needs a frame judge)
     minibatch_stddev: bool = False  # vgan: show the discriminator the batch's spread (against mode collapse)
