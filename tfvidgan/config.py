@@ -85,17 +85,25 @@ class TrainConfig:
         return cls(**values)
 
 
+# the image families (dcgan, cgan, vae) share one set of networks and budgets
+_IMAGE_PRESETS = {
+    "tiny": dict(latent_dim=16, base_filters=8, batch_size=16, steps=4, steps_per_epoch=2, num_examples=64),
+    "demo": dict(latent_dim=64, base_filters=32, batch_size=64, steps=1500, steps_per_epoch=100, num_examples=8192),
+    "full": dict(latent_dim=100, base_filters=64, batch_size=128, steps=10000, steps_per_epoch=500, num_examples=60000),
+}
+
 PRESETS: dict[str, dict[str, dict]] = {
     "gaussian": {
         "tiny": dict(latent_dim=4, batch_size=64, steps=20, steps_per_epoch=10, num_examples=512),
         "demo": dict(latent_dim=4, batch_size=128, steps=3000, steps_per_epoch=500, num_examples=8192, d_lr=1e-3, g_lr=1e-3),
         "full": dict(latent_dim=4, batch_size=256, steps=10000, steps_per_epoch=1000, num_examples=65536, d_lr=1e-3, g_lr=1e-3),
     },
-    "dcgan": {
-        "tiny": dict(latent_dim=16, base_filters=8, batch_size=16, steps=4, steps_per_epoch=2, num_examples=64),
-        "demo": dict(latent_dim=64, base_filters=32, batch_size=64, steps=1500, steps_per_epoch=100, num_examples=8192),
-        "full": dict(latent_dim=100, base_filters=64, batch_size=128, steps=10000, steps_per_epoch=500, num_examples=60000),
-    },
+    # dcgan demo/full judge pairs of images (PacGAN): without packing the recipe collapsed onto one or
+    # two shapes on 2-3 seeds of 5, with it on none of 9 (benchmarks/README.md). cgan and vae cannot pack,
+    # and tiny stays unpacked so that every option (e.g. info_codes) combines with it.
+    "dcgan": {name: p if name == "tiny" else {**p, "pack": 2} for name, p in _IMAGE_PRESETS.items()},
+    "cgan": _IMAGE_PRESETS,
+    "vae": {name: {**p, "latent_dim": 16, "g_lr": 1e-3} for name, p in _IMAGE_PRESETS.items()},  # one optimizer: g_lr
     "vgan": {
         "tiny": dict(latent_dim=16, base_filters=4, num_frames=8, batch_size=4, steps=4, steps_per_epoch=2, num_examples=16),
         # demo/full add a 2-D judge of 4 random frames per clip and shared content, and train with a
@@ -108,12 +116,6 @@ PRESETS: dict[str, dict[str, dict]] = {
                      num_examples=20000, two_stream=True, g_lr=5e-4, frame_discriminator=4, shared_content=True),
     },
 }
-PRESETS["cgan"] = PRESETS["dcgan"]
-PRESETS["vae"] = {name: {**p, "latent_dim": 16, "g_lr": 1e-3} for name, p in PRESETS["dcgan"].items()}  # one optimizer: g_lr
-# dcgan demo/full judge pairs of images (PacGAN): without packing the recipe collapsed onto one or
-# two shapes on 2-3 seeds of 5, with it on none of 9 (benchmarks/README.md). cgan and vae cannot pack,
-# and tiny stays unpacked so that every option (e.g. info_codes) combines with it.
-PRESETS["dcgan"] = {name: p if name == "tiny" else {**p, "pack": 2} for name, p in PRESETS["dcgan"].items()}
 
 
 def get_config(model: str, preset: str = "demo", **overrides) -> TrainConfig:
