@@ -49,9 +49,20 @@ BUDGETS = {
 # (metric key, label, bar as (op, value) or None)
 COLUMNS = {
     "gaussian": [("mean", "mean", None), ("std", "std", None), ("wasserstein_1", "W1", None)],
-    "dcgan": [("fid", "digit-FID", None), ("class_coverage", "class coverage", None), ("recognisable", "recognisable", None)],
-    "cgan": [("fid", "digit-FID", None), ("conditional_accuracy", "asked digit drawn", (">=", 0.95))],
-    "vae": [("fid", "digit-FID", None), ("class_coverage", "class coverage", None), ("recognisable", "recognisable", None)],
+    "dcgan": [
+        ("fid", "digit-FID", None),
+        ("class_coverage", "class coverage", None),
+        ("recognisable", "recognisable", None),
+    ],
+    "cgan": [
+        ("fid", "digit-FID", None),
+        ("conditional_accuracy", "asked digit drawn", (">=", 0.95)),
+    ],
+    "vae": [
+        ("fid", "digit-FID", None),
+        ("class_coverage", "class coverage", None),
+        ("recognisable", "recognisable", None),
+    ],
     "vgan": [
         ("fvd", "FVD", None),
         ("recognisable_frames", "recognisable frames", (">=", 0.80)),
@@ -83,13 +94,21 @@ def main():
     parser.add_argument("--scale", type=float, default=1.0, help="multiply every time budget")
     parser.add_argument("--num", type=int, default=1000, help="samples per evaluation")
     parser.add_argument("--out", default="runs/quality")
-    parser.add_argument("--threads", type=int, default=0,
-                        help="TensorFlow threads (0 = all cores); 1 lets two families run side by side")
-    add_config_flags(parser.add_argument_group("recipe: any `tfvidgan train` flag, applied to every family run"))
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=0,
+        help="TensorFlow threads (0 = all cores); 1 lets two families run side by side",
+    )
+    add_config_flags(
+        parser.add_argument_group("recipe: any `tfvidgan train` flag, applied to every family run")
+    )
     args = parser.parse_args()
     changes = {k: v for k, v in vars(args).items() if k in config_fields() and v is not None}
     if "max_minutes" in changes:
-        parser.error("--max-minutes: this script trains for its fixed time budgets (use --scale, or --steps)")
+        parser.error(
+            "--max-minutes: this script trains for its fixed time budgets (use --scale, or --steps)"
+        )
     if args.threads:
         import tensorflow as tf
 
@@ -100,7 +119,11 @@ def main():
     for family in args.only:
         minutes, overrides = BUDGETS[family]
         # --steps N: the same number of steps for every run (e.g. float32 against bf16), no time budget
-        budget = {"max_minutes": None} if "steps" in changes else {"steps": 100_000, "max_minutes": minutes * args.scale}
+        budget = (
+            {"max_minutes": None}
+            if "steps" in changes
+            else {"steps": 100_000, "max_minutes": minutes * args.scale}
+        )
         cfg = get_config(family, "demo", **{**overrides, **changes, **budget})
         run_dir = out / family
         start = time.perf_counter()
@@ -129,6 +152,7 @@ def print_table(out: Path):
             fmt = lambda v: "-" if v is None else f"{v:.3g}"  # noqa: E731
             budget = f"{res['minutes']:g} min, {res['threads']} thread{'s' * (res['threads'] > 1)} ({res['steps']} steps)"
             print(f"| {family} | {budget} | {label} | {fmt(g)}{verdict(g, bar)} | {fmt(b)} |")
+
 
 if __name__ == "__main__":
     main()

@@ -48,8 +48,18 @@ def plain_loop(generator, discriminator, latent_dim):
             fake_out = discriminator(fake, training=True)
             g_loss = bce(tf.ones_like(fake_out), fake_out)
             d_loss = bce(tf.ones_like(real_out), real_out) + bce(tf.zeros_like(fake_out), fake_out)
-        g_opt.apply_gradients(zip(g_tape.gradient(g_loss, generator.trainable_variables), generator.trainable_variables))
-        d_opt.apply_gradients(zip(d_tape.gradient(d_loss, discriminator.trainable_variables), discriminator.trainable_variables))
+        g_opt.apply_gradients(
+            zip(
+                g_tape.gradient(g_loss, generator.trainable_variables),
+                generator.trainable_variables,
+            )
+        )
+        d_opt.apply_gradients(
+            zip(
+                d_tape.gradient(d_loss, discriminator.trainable_variables),
+                discriminator.trainable_variables,
+            )
+        )
         return g_loss, d_loss
 
     return step
@@ -86,18 +96,26 @@ def time_fit(model, dataset, n):
 
 def bench(family, cfg, steps, rounds, precision):
     name = "moving_digits" if family == "vgan" else "digits"
-    x, _ = data.load_arrays(name, cfg["batch"] * 4, image_size=cfg["size"], num_frames=cfg.get("frames", 16))
-    batches = [tf.constant(data.to_float(x[i * cfg["batch"] : (i + 1) * cfg["batch"]])) for i in range(4)]
+    x, _ = data.load_arrays(
+        name, cfg["batch"] * 4, image_size=cfg["size"], num_frames=cfg.get("frames", 16)
+    )
+    batches = [
+        tf.constant(data.to_float(x[i * cfg["batch"] : (i + 1) * cfg["batch"]])) for i in range(4)
+    ]
     # Without the autotuner (nothing to tune here): an autotuned iterator's teardown when each
     # timed `fit` returns rounded whole timings up to 5.11 s or 10.23 s, the "bimodal" speed
-    dataset = data.without_autotune(tf.data.Dataset.from_tensor_slices(tf.concat(batches, 0)).batch(cfg["batch"]).repeat())
+    dataset = data.without_autotune(
+        tf.data.Dataset.from_tensor_slices(tf.concat(batches, 0)).batch(cfg["batch"]).repeat()
+    )
 
     g, d = build_pair(family, "float32", cfg)
     step = plain_loop(g, d, cfg["latent"])
     g2, d2 = build_pair(family, precision, cfg)
     model = (vgan.VGAN if family == "vgan" else dcgan.DCGAN)(g2, d2, cfg["latent"], seed=0)
     model.compile(keras.optimizers.Adam(2e-4, beta_1=0.5), keras.optimizers.Adam(2e-4, beta_1=0.5))
-    keras.mixed_precision.set_global_policy("float32")  # layers keep the policy they were built with
+    keras.mixed_precision.set_global_policy(
+        "float32"
+    )  # layers keep the policy they were built with
 
     plain, ours = [], []
     for _ in range(rounds):  # alternate, so drift in machine speed hits both sides
@@ -116,14 +134,26 @@ def main():
     dc = dict(latent=100, size=32, filters=64, batch=256)
     vg = dict(latent=100, size=64, frames=16, filters=32, batch=16)
     for family, cfg, unit in (("dcgan", dc, "images/s"), ("vgan", vg, "clips/s")):
-        p, o = bench(family, cfg, args.steps if family == "dcgan" else max(args.steps // 3, 5), args.rounds, precision)
+        p, o = bench(
+            family,
+            cfg,
+            args.steps if family == "dcgan" else max(args.steps // 3, 5),
+            args.rounds,
+            precision,
+        )
         rows.append((family, cfg, unit, p, o))
     print(f"\nprecision chosen by tfvidgan.runtime: {precision}; {os.cpu_count()} CPU cores\n")
     print("| model | batch | shape | plain float32 loop | tfvidgan fit | ratio |")
     print("|---|---|---|---|---|---|")
     for family, cfg, unit, p, o in rows:
-        shape = f"{cfg['size']}x{cfg['size']}" if family == "dcgan" else f"{cfg['frames']}x{cfg['size']}x{cfg['size']}"
-        print(f"| {family} | {cfg['batch']} | {shape} | {p:.0f} {unit} | {o:.0f} {unit} | {o / p:.2f}x |")
+        shape = (
+            f"{cfg['size']}x{cfg['size']}"
+            if family == "dcgan"
+            else f"{cfg['frames']}x{cfg['size']}x{cfg['size']}"
+        )
+        print(
+            f"| {family} | {cfg['batch']} | {shape} | {p:.0f} {unit} | {o:.0f} {unit} | {o / p:.2f}x |"
+        )
 
 
 if __name__ == "__main__":

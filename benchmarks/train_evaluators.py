@@ -41,13 +41,21 @@ from tfvidgan.metrics import extractors as ex  # noqa: E402
 
 TRAIN_SEEDS = {"digits": 1000, "frames": 1001, "frames64": 1002, "digits64": 1003, "clips": 1010}
 OUTLIER_FRACTION = 0.25  # extra non-digit examples per real one (soft, uniform-ish labels)
-HELDOUT_SEEDS = {"digits": 9000, "frames": 9001, "frames64": 9002, "clips16": 9003, "clips8": 9004, "digits64": 9005,
-                 "outliers": 9010}
+HELDOUT_SEEDS = {
+    "digits": 9000,
+    "frames": 9001,
+    "frames64": 9002,
+    "clips16": 9003,
+    "clips8": 9004,
+    "digits64": 9005,
+    "outliers": 9010,
+}
 
 
 # ---------------------------------------------------------------------------
 # Data
 # ---------------------------------------------------------------------------
+
 
 def resize_to_32(x):
     """uint8 (M, H, W, 1) -> uint8 (M, 32, 32, 1), anti-aliased like the extractors."""
@@ -74,7 +82,9 @@ def _uniform(n, num_classes):
 def _lowfreq_noise(rng, size=32):
     """A blotchy random field (what an untrained generator often draws), uint8."""
     k = int(rng.choice([2, 3, 4, 6, 8]))
-    field = cv2.resize(rng.normal(size=(k, k)).astype(np.float32), (size, size), interpolation=cv2.INTER_CUBIC)
+    field = cv2.resize(
+        rng.normal(size=(k, k)).astype(np.float32), (size, size), interpolation=cv2.INTER_CUBIC
+    )
     field = (field - field.min()) / (np.ptp(field) + 1e-6)
     if rng.random() < 0.5:  # hard-edged blobs
         field = (field > rng.uniform(0.4, 0.8)).astype(np.float32)
@@ -86,18 +96,36 @@ def _strokes(rng, size=32):
     for _ in range(int(rng.integers(2, 5))):
         p1, p2 = rng.integers(2, size - 2, 2), rng.integers(2, size - 2, 2)
         if rng.random() < 0.5:
-            cv2.line(img, tuple(int(v) for v in p1), tuple(int(v) for v in p2), 255, int(rng.integers(1, 4)), cv2.LINE_AA)
+            cv2.line(
+                img,
+                tuple(int(v) for v in p1),
+                tuple(int(v) for v in p2),
+                255,
+                int(rng.integers(1, 4)),
+                cv2.LINE_AA,
+            )
         else:
             axes = tuple(int(v) for v in rng.integers(3, 10, 2))
-            cv2.ellipse(img, tuple(int(v) for v in p1), axes, float(rng.uniform(0, 180)), 0,
-                        float(rng.uniform(90, 360)), 255, int(rng.integers(1, 4)), cv2.LINE_AA)
+            cv2.ellipse(
+                img,
+                tuple(int(v) for v in p1),
+                axes,
+                float(rng.uniform(0, 180)),
+                0,
+                float(rng.uniform(90, 360)),
+                255,
+                int(rng.integers(1, 4)),
+                cv2.LINE_AA,
+            )
     return img
 
 
 def _scramble(img, rng, patch=8):
     """Cut a (H, W) image into patch x patch tiles and shuffle them: strokes, but no digit."""
     h, w = img.shape
-    tiles = img.reshape(h // patch, patch, w // patch, patch).swapaxes(1, 2).reshape(-1, patch, patch)
+    tiles = (
+        img.reshape(h // patch, patch, w // patch, patch).swapaxes(1, 2).reshape(-1, patch, patch)
+    )
     tiles = tiles[rng.permutation(len(tiles))]
     return tiles.reshape(h // patch, w // patch, patch, patch).swapaxes(1, 2).reshape(h, w)
 
@@ -153,7 +181,9 @@ def outlier_clips(n, rng, clips, clip_labels):
             shift = rng.integers(-2, 3, 2)
             field = _lowfreq_noise(rng, 48)
             for f in range(t):
-                videos[i, f, ..., 0] = np.roll(field, tuple(int(v) * f for v in shift), (0, 1))[8:40, 8:40]
+                videos[i, f, ..., 0] = np.roll(field, tuple(int(v) * f for v in shift), (0, 1))[
+                    8:40, 8:40
+                ]
         elif kind == 2:
             j = rng.integers(len(clips))
             videos[i] = clips[j, rng.integers(t)][None]
@@ -173,12 +203,17 @@ def digit_training_set(scale, rng):
     parts = []
     x, y = data.load_arrays("digits", int(12000 * scale), seed=TRAIN_SEEDS["digits"])
     parts.append((x, y))
-    x, y = data.load_arrays("digits", int(1500 * scale), image_size=64, seed=TRAIN_SEEDS["digits64"])
+    x, y = data.load_arrays(
+        "digits", int(1500 * scale), image_size=64, seed=TRAIN_SEEDS["digits64"]
+    )
     parts.append((resize_to_32(x), y))
-    v, y = data.load_arrays("moving_digits", int(1500 * scale), num_frames=16, seed=TRAIN_SEEDS["frames"])
+    v, y = data.load_arrays(
+        "moving_digits", int(1500 * scale), num_frames=16, seed=TRAIN_SEEDS["frames"]
+    )
     parts.append(pick_frames(v, y, 4, rng))
-    v, y = data.load_arrays("moving_digits", int(400 * scale), image_size=64, num_frames=8,
-                            seed=TRAIN_SEEDS["frames64"])
+    v, y = data.load_arrays(
+        "moving_digits", int(400 * scale), image_size=64, num_frames=8, seed=TRAIN_SEEDS["frames64"]
+    )
     f, y = pick_frames(v, y, 4, rng)
     parts.append((resize_to_32(f), y))
     x = np.concatenate([p[0] for p in parts])
@@ -195,8 +230,13 @@ def digit_heldout_sets():
     sets["digits 64x64 (resized)"] = (x, y)
     v, y = data.load_arrays("moving_digits", 200, num_frames=16, seed=HELDOUT_SEEDS["frames"])
     sets["moving_digits frames 32x32"] = (v.reshape((-1, 32, 32, 1)), np.repeat(y[:, 0], 16))
-    v, y = data.load_arrays("moving_digits", 60, image_size=64, num_frames=16, seed=HELDOUT_SEEDS["frames64"])
-    sets["moving_digits frames 64x64 (resized)"] = (v.reshape((-1, 64, 64, 1)), np.repeat(y[:, 0], 16))
+    v, y = data.load_arrays(
+        "moving_digits", 60, image_size=64, num_frames=16, seed=HELDOUT_SEEDS["frames64"]
+    )
+    sets["moving_digits frames 64x64 (resized)"] = (
+        v.reshape((-1, 64, 64, 1)),
+        np.repeat(y[:, 0], 16),
+    )
     return sets
 
 
@@ -264,7 +304,7 @@ def augment_videos(x, y):
     t = tf.shape(u)[1]
     crop = tf.random.uniform(()) < 0.5
     start = tf.random.uniform((), 0, t - 8 + 1, dtype=tf.int32)
-    u = tf.cond(crop, lambda: u[:, start:start + 8], lambda: u)
+    u = tf.cond(crop, lambda: u[:, start : start + 8], lambda: u)
     u = tf.cond(tf.random.uniform(()) < 0.5, lambda: tf.reverse(u, [1]), lambda: u)
     u = _photometric(u, [b, 1, 1, 1, 1])
     return u * 2.0 - 1.0, y
@@ -274,6 +314,7 @@ def augment_videos(x, y):
 # Training
 # ---------------------------------------------------------------------------
 
+
 def _optimizer(steps, lr):
     schedule = keras.optimizers.schedules.CosineDecay(lr, decay_steps=steps, alpha=0.02)
     return keras.optimizers.Adam(schedule)
@@ -282,26 +323,48 @@ def _optimizer(steps, lr):
 def train_digit(scale, epochs, seed, verbose):
     rng = np.random.default_rng(seed)
     x, y = digit_training_set(scale, rng)
-    print(f"digit classifier: {len(x)} training images (with {OUTLIER_FRACTION:.0%} outliers)", flush=True)
+    print(
+        f"digit classifier: {len(x)} training images (with {OUTLIER_FRACTION:.0%} outliers)",
+        flush=True,
+    )
     model = ex.build_digit_classifier()
     trainer = keras.Model(model.input, model.outputs[1])
     batch = 128
     steps = epochs * (len(x) // batch)
-    trainer.compile(_optimizer(steps, 3e-3),
-                    keras.losses.CategoricalCrossentropy(from_logits=True), metrics=["categorical_accuracy"])
-    ds = (tf.data.Dataset.from_tensor_slices((x, y)).shuffle(len(x), seed=seed).repeat()
-          .batch(batch, drop_remainder=True).map(make_image_augmenter(), num_parallel_calls=2).prefetch(2))
+    trainer.compile(
+        _optimizer(steps, 3e-3),
+        keras.losses.CategoricalCrossentropy(from_logits=True),
+        metrics=["categorical_accuracy"],
+    )
+    ds = (
+        tf.data.Dataset.from_tensor_slices((x, y))
+        .shuffle(len(x), seed=seed)
+        .repeat()
+        .batch(batch, drop_remainder=True)
+        .map(make_image_augmenter(), num_parallel_calls=2)
+        .prefetch(2)
+    )
     start = time.monotonic()
     trainer.fit(ds, epochs=epochs, steps_per_epoch=len(x) // batch, verbose=verbose)
-    return model, {"examples": int(len(x)), "epochs": epochs, "batch_size": batch,
-                   "seconds": round(time.monotonic() - start, 1)}
+    return model, {
+        "examples": int(len(x)),
+        "epochs": epochs,
+        "batch_size": batch,
+        "seconds": round(time.monotonic() - start, 1),
+    }
 
 
 def train_video(scale, epochs, seed, verbose):
-    v, y = data.load_arrays("moving_digits", int(5000 * scale), num_frames=16, seed=TRAIN_SEEDS["clips"])
-    ov, od, om = outlier_clips(int(OUTLIER_FRACTION * len(v)), np.random.default_rng(seed + 1), v, y)
-    labels = {"digit": np.concatenate([_soft(y[:, 0], 10), od]),
-              "motion": np.concatenate([_soft(y[:, 1], 4), om])}
+    v, y = data.load_arrays(
+        "moving_digits", int(5000 * scale), num_frames=16, seed=TRAIN_SEEDS["clips"]
+    )
+    ov, od, om = outlier_clips(
+        int(OUTLIER_FRACTION * len(v)), np.random.default_rng(seed + 1), v, y
+    )
+    labels = {
+        "digit": np.concatenate([_soft(y[:, 0], 10), od]),
+        "motion": np.concatenate([_soft(y[:, 1], 4), om]),
+    }
     v = np.concatenate([v, ov])
     print(f"video classifier: {len(v)} training clips ({len(ov)} outliers)", flush=True)
     model = ex.build_video_classifier()
@@ -309,19 +372,33 @@ def train_video(scale, epochs, seed, verbose):
     batch = 32
     steps = epochs * (len(v) // batch)
     loss = keras.losses.CategoricalCrossentropy(from_logits=True)
-    trainer.compile(_optimizer(steps, 3e-3), loss={"digit": loss, "motion": loss},
-                    metrics={"digit": ["categorical_accuracy"], "motion": ["categorical_accuracy"]})
-    ds = (tf.data.Dataset.from_tensor_slices((v, labels)).shuffle(len(v), seed=seed).repeat()
-          .batch(batch, drop_remainder=True).map(augment_videos, num_parallel_calls=2).prefetch(2))
+    trainer.compile(
+        _optimizer(steps, 3e-3),
+        loss={"digit": loss, "motion": loss},
+        metrics={"digit": ["categorical_accuracy"], "motion": ["categorical_accuracy"]},
+    )
+    ds = (
+        tf.data.Dataset.from_tensor_slices((v, labels))
+        .shuffle(len(v), seed=seed)
+        .repeat()
+        .batch(batch, drop_remainder=True)
+        .map(augment_videos, num_parallel_calls=2)
+        .prefetch(2)
+    )
     start = time.monotonic()
     trainer.fit(ds, epochs=epochs, steps_per_epoch=len(v) // batch, verbose=verbose)
-    return model, {"examples": int(len(v)), "epochs": epochs, "batch_size": batch,
-                   "seconds": round(time.monotonic() - start, 1)}
+    return model, {
+        "examples": int(len(v)),
+        "epochs": epochs,
+        "batch_size": batch,
+        "seconds": round(time.monotonic() - start, 1),
+    }
 
 
 # ---------------------------------------------------------------------------
 # Evaluation
 # ---------------------------------------------------------------------------
+
 
 def noisy(x, seed=0):
     """A harder copy of uint8 images: lower contrast, blur and noise (like a rough GAN sample)."""
@@ -337,21 +414,31 @@ def evaluate_digit(clf):
     results = {}
     for name, (x, y) in digit_heldout_sets().items():
         probs = clf.probs(x)
-        results[name] = {"n": int(len(y)), "accuracy": float(np.mean(probs.argmax(1) == y)),
-                         "confident_fraction": float(np.mean(probs.max(1) >= 0.9))}
+        results[name] = {
+            "n": int(len(y)),
+            "accuracy": float(np.mean(probs.argmax(1) == y)),
+            "confident_fraction": float(np.mean(probs.max(1) >= 0.9)),
+        }
     x, y = digit_heldout_sets()["digits 32x32"]
     probs = clf.probs(noisy(x))
     results["digits 32x32, blurred + noisy"] = {
-        "n": int(len(y)), "accuracy": float(np.mean(probs.argmax(1) == y)),
-        "confident_fraction": float(np.mean(probs.max(1) >= 0.9))}
+        "n": int(len(y)),
+        "accuracy": float(np.mean(probs.argmax(1) == y)),
+        "confident_fraction": float(np.mean(probs.max(1) >= 0.9)),
+    }
     bold = tf.nn.max_pool2d(tf.constant(x, tf.float32), 3, 1, "SAME").numpy().astype(np.uint8)
     probs = clf.probs(bold)
     results["digits 32x32, bold (strokes dilated 1 px)"] = {
-        "n": int(len(y)), "accuracy": float(np.mean(probs.argmax(1) == y)),
-        "confident_fraction": float(np.mean(probs.max(1) >= 0.9))}
+        "n": int(len(y)),
+        "accuracy": float(np.mean(probs.argmax(1) == y)),
+        "confident_fraction": float(np.mean(probs.max(1) >= 0.9)),
+    }
     ox, _ = outlier_images(1000, np.random.default_rng(HELDOUT_SEEDS["outliers"]), x, y)
     results["non-digits (noise, blobs, strokes, tiles, two digits)"] = {
-        "n": 1000, "accuracy": None, "confident_fraction": float(np.mean(clf.probs(ox).max(1) >= 0.9))}
+        "n": 1000,
+        "accuracy": None,
+        "confident_fraction": float(np.mean(clf.probs(ox).max(1) >= 0.9)),
+    }
     return results
 
 
@@ -361,17 +448,22 @@ def evaluate_video(clf):
     sets["clips T=16, blurred + noisy"] = (noisy(sets["clips T=16"][0]), sets["clips T=16"][1])
     for name, (v, y) in sets.items():
         probs = clf.probs(v)
-        results[name] = {"n": int(len(y)),
-                         "digit_accuracy": float(np.mean(probs["digit"].argmax(1) == y[:, 0])),
-                         "motion_accuracy": float(np.mean(probs["motion"].argmax(1) == y[:, 1])),
-                         "confident_fraction": float(np.mean(probs["digit"].max(1) >= 0.9))}
+        results[name] = {
+            "n": int(len(y)),
+            "digit_accuracy": float(np.mean(probs["digit"].argmax(1) == y[:, 0])),
+            "motion_accuracy": float(np.mean(probs["motion"].argmax(1) == y[:, 1])),
+            "confident_fraction": float(np.mean(probs["digit"].max(1) >= 0.9)),
+        }
     v, y = sets["clips T=16"]
     ov, _, _ = outlier_clips(300, np.random.default_rng(HELDOUT_SEEDS["outliers"]), v, y)
     p = clf.probs(ov)
     results["outlier clips (noise, frozen, digit switch)"] = {
-        "n": 300, "digit_accuracy": None, "motion_accuracy": None,
+        "n": 300,
+        "digit_accuracy": None,
+        "motion_accuracy": None,
         "confident_fraction": float(np.mean(p["digit"].max(1) >= 0.9)),
-        "motion_confident_fraction": float(np.mean(p["motion"].max(1) >= 0.9))}
+        "motion_confident_fraction": float(np.mean(p["motion"].max(1) >= 0.9)),
+    }
     return results
 
 
@@ -383,10 +475,14 @@ def print_table(digit_results, video_results):
     print("\n| evaluator | held-out set | n | digit acc. | motion acc. | digit p >= 0.9 |")
     print("|---|---|---|---|---|---|")
     for name, r in digit_results.items():
-        print(f"| DigitClassifier | {name} | {r['n']} | {_pct(r['accuracy'])} | - | {_pct(r.get('confident_fraction'))} |")
+        print(
+            f"| DigitClassifier | {name} | {r['n']} | {_pct(r['accuracy'])} | - | {_pct(r.get('confident_fraction'))} |"
+        )
     for name, r in video_results.items():
-        print(f"| VideoDigitClassifier | {name} | {r['n']} | {_pct(r['digit_accuracy'])} | "
-              f"{_pct(r['motion_accuracy'])} | {_pct(r.get('confident_fraction'))} |")
+        print(
+            f"| VideoDigitClassifier | {name} | {r['n']} | {_pct(r['digit_accuracy'])} | "
+            f"{_pct(r['motion_accuracy'])} | {_pct(r.get('confident_fraction'))} |"
+        )
 
 
 def write_metadata(out, name, model_meta):
@@ -397,8 +493,12 @@ def write_metadata(out, name, model_meta):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--out", default=str(ex.WEIGHTS_DIR), help="folder for the weights (default: the package's)")
-    parser.add_argument("--scale", type=float, default=1.0, help="fraction of the training data to render")
+    parser.add_argument(
+        "--out", default=str(ex.WEIGHTS_DIR), help="folder for the weights (default: the package's)"
+    )
+    parser.add_argument(
+        "--scale", type=float, default=1.0, help="fraction of the training data to render"
+    )
     parser.add_argument("--digit-epochs", type=int, default=5)
     parser.add_argument("--video-epochs", type=int, default=6)
     parser.add_argument("--seed", type=int, default=0)
@@ -415,7 +515,9 @@ def main(argv=None):
 
     if args.only in (None, "digit"):
         if args.check:
-            model = ex._load_weights(ex.build_digit_classifier(), ex.DIGIT_NAME, out / f"{ex.DIGIT_NAME}.weights.h5")
+            model = ex._load_weights(
+                ex.build_digit_classifier(), ex.DIGIT_NAME, out / f"{ex.DIGIT_NAME}.weights.h5"
+            )
             info = json.loads((out / f"{ex.DIGIT_NAME}.json").read_text()).get("training", {})
         else:
             model, info = train_digit(args.scale, args.digit_epochs, args.seed, args.verbose)
@@ -423,23 +525,36 @@ def main(argv=None):
         if not args.check:
             path = out / f"{ex.DIGIT_NAME}.weights.h5"
             model.save_weights(str(path))
-            write_metadata(out, ex.DIGIT_NAME, {
-                "name": "DigitClassifier",
-                "weights": path.name,
-                "input": "(N, 32, 32, 1) float32 in [-1, 1]",
-                "outputs": {"features": ex.FEATURE_DIM, "classes": ex.NUM_DIGITS},
-                "parameters": int(model.count_params()),
-                "held_out_accuracy": digit_results["digits 32x32"]["accuracy"],
-                "held_out_frame_accuracy": digit_results["moving_digits frames 32x32"]["accuracy"],
-                "held_out": digit_results,
-                "training": {**info, "seeds": {k: v for k, v in TRAIN_SEEDS.items() if k != "clips"},
-                             "held_out_seeds": HELDOUT_SEEDS, "script": "benchmarks/train_evaluators.py",
-                             "tensorflow": tf.__version__, "keras": keras.__version__},
-            })
+            write_metadata(
+                out,
+                ex.DIGIT_NAME,
+                {
+                    "name": "DigitClassifier",
+                    "weights": path.name,
+                    "input": "(N, 32, 32, 1) float32 in [-1, 1]",
+                    "outputs": {"features": ex.FEATURE_DIM, "classes": ex.NUM_DIGITS},
+                    "parameters": int(model.count_params()),
+                    "held_out_accuracy": digit_results["digits 32x32"]["accuracy"],
+                    "held_out_frame_accuracy": digit_results["moving_digits frames 32x32"][
+                        "accuracy"
+                    ],
+                    "held_out": digit_results,
+                    "training": {
+                        **info,
+                        "seeds": {k: v for k, v in TRAIN_SEEDS.items() if k != "clips"},
+                        "held_out_seeds": HELDOUT_SEEDS,
+                        "script": "benchmarks/train_evaluators.py",
+                        "tensorflow": tf.__version__,
+                        "keras": keras.__version__,
+                    },
+                },
+            )
 
     if args.only in (None, "video"):
         if args.check:
-            model = ex._load_weights(ex.build_video_classifier(), ex.VIDEO_NAME, out / f"{ex.VIDEO_NAME}.weights.h5")
+            model = ex._load_weights(
+                ex.build_video_classifier(), ex.VIDEO_NAME, out / f"{ex.VIDEO_NAME}.weights.h5"
+            )
             info = {}
         else:
             model, info = train_video(args.scale, args.video_epochs, args.seed, args.verbose)
@@ -447,20 +562,32 @@ def main(argv=None):
         if not args.check:
             path = out / f"{ex.VIDEO_NAME}.weights.h5"
             model.save_weights(str(path))
-            write_metadata(out, ex.VIDEO_NAME, {
-                "name": "VideoDigitClassifier",
-                "weights": path.name,
-                "input": "(N, T, 32, 32, 1) float32 in [-1, 1], T >= 4 (trained with T = 8 and 16)",
-                "outputs": {"features": ex.FEATURE_DIM, "digit_classes": ex.NUM_DIGITS,
-                            "motion_classes": ex.NUM_MOTIONS},
-                "parameters": int(model.count_params()),
-                "held_out_accuracy": video_results["clips T=16"]["digit_accuracy"],
-                "held_out_motion_accuracy": video_results["clips T=16"]["motion_accuracy"],
-                "held_out": video_results,
-                "training": {**info, "seeds": {"clips": TRAIN_SEEDS["clips"]},
-                             "held_out_seeds": HELDOUT_SEEDS, "script": "benchmarks/train_evaluators.py",
-                             "tensorflow": tf.__version__, "keras": keras.__version__},
-            })
+            write_metadata(
+                out,
+                ex.VIDEO_NAME,
+                {
+                    "name": "VideoDigitClassifier",
+                    "weights": path.name,
+                    "input": "(N, T, 32, 32, 1) float32 in [-1, 1], T >= 4 (trained with T = 8 and 16)",
+                    "outputs": {
+                        "features": ex.FEATURE_DIM,
+                        "digit_classes": ex.NUM_DIGITS,
+                        "motion_classes": ex.NUM_MOTIONS,
+                    },
+                    "parameters": int(model.count_params()),
+                    "held_out_accuracy": video_results["clips T=16"]["digit_accuracy"],
+                    "held_out_motion_accuracy": video_results["clips T=16"]["motion_accuracy"],
+                    "held_out": video_results,
+                    "training": {
+                        **info,
+                        "seeds": {"clips": TRAIN_SEEDS["clips"]},
+                        "held_out_seeds": HELDOUT_SEEDS,
+                        "script": "benchmarks/train_evaluators.py",
+                        "tensorflow": tf.__version__,
+                        "keras": keras.__version__,
+                    },
+                },
+            )
 
     print_table(digit_results, video_results)
     for name in (ex.DIGIT_NAME, ex.VIDEO_NAME):

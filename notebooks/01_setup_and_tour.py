@@ -25,16 +25,17 @@ import subprocess
 import sys
 
 if "google.colab" in sys.modules:
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/tfvidgan/tfvidgan"], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/tfvidgan/tfvidgan"],
+        check=True,
+    )
 
 # %%
 import inspect
-import math
 from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
-from IPython.display import display
 
 import tfvidgan
 from tfvidgan import course, data, video_io
@@ -78,8 +79,18 @@ plt.show()
 x = data.to_float(images)  # what the models see
 print("to_float :", x.dtype, float(x.min()), float(x.max()))
 back = data.to_uint8(x)  # what files store
-print("to_uint8 :", back.dtype, back.min(), back.max(), "| exact round trip:", np.array_equal(back, images))
-print("a generator that overshoots is clipped:", data.to_uint8(np.array([-1.7, -1.0, 0.0, 1.0, 1.2], np.float32)))
+print(
+    "to_uint8 :",
+    back.dtype,
+    back.min(),
+    back.max(),
+    "| exact round trip:",
+    np.array_equal(back, images),
+)
+print(
+    "a generator that overshoots is clipped:",
+    data.to_uint8(np.array([-1.7, -1.0, 0.0, 1.0, 1.2], np.float32)),
+)
 
 # %% [markdown]
 # ## 2. The datasets
@@ -143,8 +154,12 @@ video_io.display_video(grid, fps=8, width=512)
 # square or triangle (labels `[shape, motion, colour]`).
 
 # %%
-two, two_labels = data.load_arrays("moving_digits2", 4, image_size=32, num_frames=num_frames, seed=2)
-shapes, shape_labels = data.load_arrays("bouncing_shapes", 4, image_size=32, num_frames=num_frames, seed=3)
+two, two_labels = data.load_arrays(
+    "moving_digits2", 4, image_size=32, num_frames=num_frames, seed=2
+)
+shapes, shape_labels = data.load_arrays(
+    "bouncing_shapes", 4, image_size=32, num_frames=num_frames, seed=3
+)
 print("moving_digits2 :", two.shape, "labels", two_labels[0])
 print("bouncing_shapes:", shapes.shape, "labels", shape_labels[0])
 
@@ -169,7 +184,13 @@ video_io.display_video(shapes[0], fps=8, width=256)
 
 # %%
 samples, no_labels = data.load_arrays("gaussian1d", 5000)
-print(samples.shape, samples.dtype, "labels:", no_labels, f"| mean {samples.mean():.3f}, std {samples.std():.3f}")
+print(
+    samples.shape,
+    samples.dtype,
+    "labels:",
+    no_labels,
+    f"| mean {samples.mean():.3f}, std {samples.std():.3f}",
+)
 plt.figure(figsize=(5, 2.5))
 plt.hist(samples[:, 0], bins=60, density=True, color="tab:blue", alpha=0.7)
 plt.title("gaussian1d: N(4, 1.25²)")
@@ -183,9 +204,16 @@ plt.show()
 # With `with_labels=True` it yields `(x, y)` where `y` is the first label column (the digit or the shape).
 
 # %%
-ds = data.make_dataset("moving_digits", batch_size=8, num=64, num_frames=num_frames, with_labels=True)
+ds = data.make_dataset(
+    "moving_digits", batch_size=8, num=64, num_frames=num_frames, with_labels=True
+)
 x_batch, y_batch = next(iter(ds))
-print("x:", x_batch.shape, x_batch.dtype, f"range [{float(x_batch.numpy().min()):.0f}, {float(x_batch.numpy().max()):.0f}]")
+print(
+    "x:",
+    x_batch.shape,
+    x_batch.dtype,
+    f"range [{float(x_batch.numpy().min()):.0f}, {float(x_batch.numpy().max()):.0f}]",
+)
 print("y:", y_batch.shape, y_batch.dtype, y_batch.numpy())
 
 # %% [markdown]
@@ -206,11 +234,15 @@ gif_path = video_io.write_video(OUT / "clip.gif", clip, fps=8)
 mp4_path = video_io.write_video(OUT / "clip.mp4", clip, fps=8)
 for path in (gif_path, mp4_path):
     frames = video_io.read_video(path)
-    print(f"{path.name:9s} {path.stat().st_size:6d} bytes -> read back {frames.shape} {frames.dtype}")
+    print(
+        f"{path.name:9s} {path.stat().st_size:6d} bytes -> read back {frames.shape} {frames.dtype}"
+    )
 
 gif_back = video_io.read_video(gif_path)
 print("GIF is exact for grey clips:", np.array_equal(gif_back[..., :1], videos[0]))
-mp4_back = video_io.read_video(mp4_path)[:, ::2, ::2, :1]  # undo the 2x enlargement, keep one channel
+mp4_back = video_io.read_video(mp4_path)[
+    :, ::2, ::2, :1
+]  # undo the 2x enlargement, keep one channel
 error = np.abs(mp4_back.astype(int) - videos[0].astype(int)).mean()
 print(f"MP4 is lossy: mean absolute error {error:.2f} grey levels out of 255")
 
@@ -273,7 +305,9 @@ print("CPU has bfloat16 maths:", runtime.cpu_supports_bf16())
 
 # %%
 for args in (["--help"], ["data", "list"]):
-    result = subprocess.run([sys.executable, "-m", "tfvidgan.cli", *args], capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "tfvidgan.cli", *args], capture_output=True, text=True
+    )
     print("$ tfvidgan", " ".join(args))
     print(result.stdout)
 
@@ -288,6 +322,7 @@ for args in (["--help"], ["data", "list"]):
 # Write `my_to_float` (uint8 `[0, 255]` -> float32 `[-1, 1]`) and `my_to_uint8` (float -> uint8:
 # clip to `[-1, 1]` first, then scale and **round to the nearest integer**). The check compares them with
 # `tfvidgan.data.to_float` / `to_uint8`.
+
 
 # %%
 def my_to_float(x):
@@ -310,6 +345,7 @@ course.check("Exercise 1.1", (my_to_float, my_to_uint8), nb01.check_pixel_conver
 # with `ncols` tiles per row (default `ceil(sqrt(N))`) and `pad` pixels *between* tiles.
 # Example: 8 clips of `(16, 32, 32, 1)` with `ncols=4` gave `(16, 65, 131, 1)` above.
 
+
 # %%
 def grid_shape(batch_shape, ncols=None, pad=1):
     n, t, h, w, c = batch_shape
@@ -327,6 +363,7 @@ course.check("Exercise 1.2", grid_shape, nb01.check_grid_shape)
 # 2 (diagonal `\`: down-right/up-left) or 3 (diagonal `/`). Compute the **centre of mass** of the
 # bright pixels in every frame, then look at how it moves. Remember `y` grows downwards, and a bounce
 # reverses the velocity. Later notebooks use the same idea to check whether a generated video moves.
+
 
 # %%
 def motion_class(clip):

@@ -28,7 +28,10 @@ import subprocess
 import sys
 
 if "google.colab" in sys.modules:
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/tfvidgan/tfvidgan"], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/tfvidgan/tfvidgan"],
+        check=True,
+    )
 
 # %%
 import inspect
@@ -50,7 +53,9 @@ from tfvidgan.models import gaussian
 # the image and video notebooks use runtime.set_precision() ("auto").
 print("precision:", runtime.set_precision("float32"), "| smoke mode:", course.SMOKE)
 runtime.set_seed(0)
-warnings.filterwarnings("ignore", message=".*shuffle=True.*")  # Keras notes our tf.data pipeline shuffles itself
+warnings.filterwarnings(
+    "ignore", message=".*shuffle=True.*"
+)  # Keras notes our tf.data pipeline shuffles itself
 OUT = Path("runs/nb02")
 OUT.mkdir(parents=True, exist_ok=True)
 
@@ -131,10 +136,13 @@ print(f"parameters: G {generator.count_params()}, D {discriminator.count_params(
 #   $\operatorname{softplus}(-l_\text{fake})$. Same fixed point, but strong gradients when `D` rejects the
 #   fakes; section 7 shows why that matters. It is the default loss of `tfvidgan`.
 
+
 # %%
 def d_loss_by_hand(real_logits, fake_logits):
     """-V(D, G) from logits: -mean(log D(x)) - mean(log(1 - D(G(z))))."""
-    return tf.reduce_mean(tf.nn.softplus(-real_logits)) + tf.reduce_mean(tf.nn.softplus(fake_logits))
+    return tf.reduce_mean(tf.nn.softplus(-real_logits)) + tf.reduce_mean(
+        tf.nn.softplus(fake_logits)
+    )
 
 
 def g_loss_by_hand(fake_logits):
@@ -146,15 +154,24 @@ rng = np.random.default_rng(0)
 real_logits = tf.constant(rng.normal(2.0, 3.0, (64, 1)), tf.float32)
 fake_logits = tf.constant(rng.normal(-2.0, 3.0, (64, 1)), tf.float32)
 np.testing.assert_allclose(
-    d_loss_by_hand(real_logits, fake_logits), losses.non_saturating_discriminator_loss(real_logits, fake_logits), rtol=1e-6
+    d_loss_by_hand(real_logits, fake_logits),
+    losses.non_saturating_discriminator_loss(real_logits, fake_logits),
+    rtol=1e-6,
 )
-np.testing.assert_allclose(g_loss_by_hand(fake_logits), losses.non_saturating_generator_loss(fake_logits), rtol=1e-6)
+np.testing.assert_allclose(
+    g_loss_by_hand(fake_logits), losses.non_saturating_generator_loss(fake_logits), rtol=1e-6
+)
 print("hand-made losses == tfvidgan.losses.non_saturating_*")
 
 # Why logits? The "textbook" formula breaks as soon as D is confident:
 confident = tf.constant([[20.0]])
 naive = -tf.math.log(1.0 - tf.sigmoid(confident))  # sigmoid(20) rounds to 1.0 in float32
-print("naive -log(1 - D) at logit 20:", float(naive[0, 0]), "| softplus(20):", float(tf.nn.softplus(confident)[0, 0]))
+print(
+    "naive -log(1 - D) at logit 20:",
+    float(naive[0, 0]),
+    "| softplus(20):",
+    float(tf.nn.softplus(confident)[0, 0]),
+)
 
 # %% [markdown]
 # ## 5. Training with `model.fit`
@@ -167,6 +184,7 @@ print("naive -log(1 - D) at logit 20:", float(naive[0, 0]), "| softplus(20):", f
 # To *watch* the game we add a small Keras callback. After every epoch it stores
 # the generator's output for a fixed set of noise vectors, and the discriminator's belief `sigmoid(D(x))`
 # on a grid of `x`.
+
 
 # %%
 class Snapshots(keras.callbacks.Callback):
@@ -196,7 +214,9 @@ class Snapshots(keras.callbacks.Callback):
 
 # %%
 steps = pick(normal=8000, smoke=40)
-early, late = pick(normal=(25, 500), smoke=(5, 10))  # steps per epoch: fine snapshots first, then coarse
+early, late = pick(
+    normal=(25, 500), smoke=(5, 10)
+)  # steps per epoch: fine snapshots first, then coarse
 early_epochs = pick(normal=20, smoke=2)  # the first 500 steps in detail: that is where most happens
 runtime.set_seed(2)
 generator = gaussian.build_generator(latent_dim=LATENT, hidden=32)
@@ -213,7 +233,13 @@ gan.compile(d_optimizer=adam(), g_optimizer=adam(), loss="non_saturating")
 snaps = Snapshots(xs)
 # Two fit calls continue the same training (optimizer state and schedule live in the model).
 gan.fit(ds, steps_per_epoch=early, epochs=early_epochs, callbacks=[snaps], verbose=0)
-history = gan.fit(ds, steps_per_epoch=late, epochs=(steps - early * early_epochs) // late, callbacks=[snaps], verbose=2)
+history = gan.fit(
+    ds,
+    steps_per_epoch=late,
+    epochs=(steps - early * early_epochs) // late,
+    callbacks=[snaps],
+    verbose=2,
+)
 
 # %% [markdown]
 # Each panel below is one moment of training: the generated histogram (orange) against the real density
@@ -223,9 +249,17 @@ history = gan.fit(ds, steps_per_epoch=late, epochs=(steps - early * early_epochs
 # At the end the histogram sits on the density and `D` is close to 1/2 wherever there is data: it can no
 # longer tell. (Far out in the tails there are no samples at all, and `D` says whatever it likes.)
 
+
 # %%
 def show_snapshot(ax, samples, belief, title):
-    ax.hist(samples, bins=np.linspace(-2, 10, 61), density=True, color="tab:orange", alpha=0.6, label="p_g (generated)")
+    ax.hist(
+        samples,
+        bins=np.linspace(-2, 10, 61),
+        density=True,
+        color="tab:orange",
+        alpha=0.6,
+        label="p_g (generated)",
+    )
     ax.plot(xs, p_data, "k", lw=1.5, label="p_data")
     ax.set_ylim(0, 0.8)
     ax.set_title(title, fontsize=10)
@@ -239,7 +273,7 @@ def show_snapshot(ax, samples, belief, title):
 wanted = [0, 25, 50, 100, 200, 500, steps // 4, steps]
 shown = np.unique([np.argmin(np.abs(np.array(snaps.steps) - w)) for w in wanted])
 fig, axes = plt.subplots(2, 4, figsize=(15, 6), constrained_layout=True)
-for ax in axes.flat[len(shown):]:
+for ax in axes.flat[len(shown) :]:
     ax.axis("off")
 for ax, i in zip(axes.flat, shown):
     twin = show_snapshot(ax, snaps.samples[i], snaps.beliefs[i], f"step {snaps.steps[i]}")
@@ -284,14 +318,23 @@ plt.show()
 # %%
 fake = gan.sample(20000)[:, 0]
 ks = stats.kstest(fake, "norm", args=(MEAN, STD)).statistic
-print(f"generated: mean {fake.mean():.3f} (target {MEAN}), std {fake.std():.3f} (target {STD}), KS statistic {ks:.3f}")
+print(
+    f"generated: mean {fake.mean():.3f} (target {MEAN}), std {fake.std():.3f} (target {STD}), KS statistic {ks:.3f}"
+)
 
 fig, ax = plt.subplots(figsize=(6, 3))
-show_snapshot(ax, fake, snaps.beliefs[-1], f"after {steps} steps: mean {fake.mean():.2f}, std {fake.std():.2f}")
+show_snapshot(
+    ax,
+    fake,
+    snaps.beliefs[-1],
+    f"after {steps} steps: mean {fake.mean():.2f}, std {fake.std():.2f}",
+)
 fig.savefig(OUT / "final.png", dpi=80)
 plt.show()
 if not course.SMOKE:
-    assert abs(fake.mean() - MEAN) < 0.25 and abs(fake.std() - STD) < 0.25, "training did not converge this time"
+    assert abs(fake.mean() - MEAN) < 0.25 and abs(fake.std() - STD) < 0.25, (
+        "training did not converge this time"
+    )
 
 # %% [markdown]
 # ## 6. What does the discriminator learn?
@@ -310,15 +353,22 @@ fixed_generator = keras.Sequential(
                                            bias_initializer=keras.initializers.Constant(2.5))],
     name="fixed_generator",
 )  # fmt: skip
-probe = gaussian.GaussianGAN(fixed_generator, gaussian.build_discriminator(hidden=64), latent_dim=1, seed=3)
-probe.compile(d_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5), g_optimizer=keras.optimizers.SGD(learning_rate=0.0))
+probe = gaussian.GaussianGAN(
+    fixed_generator, gaussian.build_discriminator(hidden=64), latent_dim=1, seed=3
+)
+probe.compile(
+    d_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5),
+    g_optimizer=keras.optimizers.SGD(learning_rate=0.0),
+)
 probe.fit(ds, steps_per_epoch=pick(normal=1500, smoke=20), epochs=1, verbose=0)
 
 p_g = nb02.normal_pdf(xs, 2.5, 0.8)
 d_star = p_data / (p_data + p_g)
 learned = keras.ops.convert_to_numpy(keras.ops.sigmoid(probe.discriminate(xs[:, None])))[:, 0]
 bulk = (p_data + p_g) > 0.02  # where there are samples to learn from
-print(f"largest |learned D - D*| where p_data + p_g > 0.02: {np.abs(learned - d_star)[bulk].max():.3f}")
+print(
+    f"largest |learned D - D*| where p_data + p_g > 0.02: {np.abs(learned - d_star)[bulk].max():.3f}"
+)
 
 fig, ax = plt.subplots(figsize=(8, 3.2))
 ax.plot(xs, p_data, "k", label="p_data = N(4, 1.25²)")
@@ -340,6 +390,7 @@ plt.show()
 # so training `G` against an optimal `D` minimises the Jensen-Shannon divergence. The discriminator loss is
 # $-V$: at the optimum it equals $\log 4 - 2\,\mathrm{JSD}$. We integrate the JSD numerically and compare:
 
+
 # %%
 def kl(p, q):
     return np.trapezoid(np.where(p > 0, p * np.log(p / q), 0.0), xs)
@@ -348,10 +399,18 @@ def kl(p, q):
 mix = 0.5 * (p_data + p_g)
 jsd = 0.5 * kl(p_data, mix) + 0.5 * kl(p_g, mix)
 fresh_real = data.gaussian_1d(20000, seed=5)
-fresh_fake = keras.ops.convert_to_numpy(fixed_generator(np.random.default_rng(5).standard_normal((20000, 1)).astype("float32")))
-measured = float(losses.non_saturating_discriminator_loss(probe.discriminate(fresh_real), probe.discriminate(fresh_fake)))
+fresh_fake = keras.ops.convert_to_numpy(
+    fixed_generator(np.random.default_rng(5).standard_normal((20000, 1)).astype("float32"))
+)
+measured = float(
+    losses.non_saturating_discriminator_loss(
+        probe.discriminate(fresh_real), probe.discriminate(fresh_fake)
+    )
+)
 print(f"JSD = {jsd:.4f} nats -> log 4 - 2 JSD = {np.log(4) - 2 * jsd:.4f}")
-print(f"loss of the trained discriminator on fresh samples = {measured:.4f} (never below the optimum, up to sampling noise)")
+print(
+    f"loss of the trained discriminator on fresh samples = {measured:.4f} (never below the optimum, up to sampling noise)"
+)
 
 # %% [markdown]
 # ### And at the end of our GAN's training?
@@ -398,7 +457,9 @@ per_logit = {}
 for name in ("minimax", "non_saturating"):
     g_loss_fn, _ = losses.get_loss(name)
     with tf.GradientTape() as tape:
-        loss = g_loss_fn(logits) * logits.shape[0]  # the losses average; undo it to get d(loss_i)/d(l_i)
+        loss = (
+            g_loss_fn(logits) * logits.shape[0]
+        )  # the losses average; undo it to get d(loss_i)/d(l_i)
     per_logit[name] = np.abs(tape.gradient(loss, logits).numpy()[:, 0])
 
 d_of_fake = tf.sigmoid(logits).numpy()[:, 0]
@@ -410,7 +471,9 @@ plt.ylabel("|d loss / d logit|")
 plt.legend()
 plt.show()
 i = np.argmin(np.abs(logits.numpy()[:, 0] + 8))
-print(f"at D(G(z)) = {d_of_fake[i]:.1e}: minimax gradient {per_logit['minimax'][i]:.1e}, non-saturating {per_logit['non_saturating'][i]:.2f}")
+print(
+    f"at D(G(z)) = {d_of_fake[i]:.1e}: minimax gradient {per_logit['minimax'][i]:.1e}, non-saturating {per_logit['non_saturating'][i]:.2f}"
+)
 
 # %% [markdown]
 # ### The same thing during training
@@ -426,10 +489,14 @@ kernel, bias = far_generator.get_layer("sample").get_weights()
 far_generator.get_layer("sample").set_weights([kernel, bias - 8.0])
 sharp_discriminator = gaussian.build_discriminator(hidden=64)
 warmup = gaussian.GaussianGAN(far_generator, sharp_discriminator, latent_dim=LATENT, seed=4)
-warmup.compile(d_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5), g_optimizer=keras.optimizers.SGD(0.0))
+warmup.compile(
+    d_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5), g_optimizer=keras.optimizers.SGD(0.0)
+)
 warmup.fit(ds, steps_per_epoch=pick(normal=500, smoke=10), epochs=1, verbose=0)
 fake_logits = warmup.discriminate(warmup.sample(1000))
-print(f"after warm-up: fakes around {warmup.sample(1000).mean():.2f}, mean D(G(z)) = {float(tf.reduce_mean(tf.sigmoid(fake_logits))):.1e}")
+print(
+    f"after warm-up: fakes around {warmup.sample(1000).mean():.2f}, mean D(G(z)) = {float(tf.reduce_mean(tf.sigmoid(fake_logits))):.1e}"
+)
 
 
 def copy_of(model):
@@ -439,10 +506,20 @@ def copy_of(model):
 
 
 def train_from_warm_start(loss, g_optimizer):
-    model = gaussian.GaussianGAN(copy_of(far_generator), copy_of(sharp_discriminator), latent_dim=LATENT, seed=5)
-    model.compile(d_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5), g_optimizer=g_optimizer, loss=loss)
+    model = gaussian.GaussianGAN(
+        copy_of(far_generator), copy_of(sharp_discriminator), latent_dim=LATENT, seed=5
+    )
+    model.compile(
+        d_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5), g_optimizer=g_optimizer, loss=loss
+    )
     snapshots = Snapshots(xs, num=2000)
-    fit = model.fit(ds, steps_per_epoch=pick(normal=50, smoke=5), epochs=pick(normal=12, smoke=2), callbacks=[snapshots], verbose=0)
+    fit = model.fit(
+        ds,
+        steps_per_epoch=pick(normal=50, smoke=5),
+        epochs=pick(normal=12, smoke=2),
+        callbacks=[snapshots],
+        verbose=0,
+    )
     return snapshots, fit.history["g_grad_norm"]
 
 
@@ -493,6 +570,7 @@ print("minimax + Adam, mean of G(z) over time:", np.round([s.mean() for s in sna
 # (no `log(1 - sigmoid(...))`: it returns `-inf` for a logit of 40). The check compares with
 # `tfvidgan.losses.minimax_generator_loss`.
 
+
 # %%
 def my_minimax_generator_loss(fake_logits):
     # TODO: one line with tf.nn.softplus and tf.reduce_mean
@@ -511,6 +589,7 @@ course.check("Exercise 2.1", my_minimax_generator_loss, nb02.check_minimax_gener
 # `tfvidgan.losses.least_squares_generator_loss`). You can then train the GAN of section 5 with
 # `loss="least_squares"`.
 
+
 # %%
 def my_least_squares_generator_loss(fake_logits):
     # TODO
@@ -518,13 +597,16 @@ def my_least_squares_generator_loss(fake_logits):
 
 
 # %%
-course.check("Exercise 2.2", my_least_squares_generator_loss, nb02.check_least_squares_generator_loss)
+course.check(
+    "Exercise 2.2", my_least_squares_generator_loss, nb02.check_least_squares_generator_loss
+)
 
 # %% [markdown]
 # ### Exercise 2.3: the optimal discriminator
 #
 # Given two arrays of density values `p_data` and `p_g` (same shape, one value per `x`), return
 # $D^*(x)$ for every `x`. The check uses N(4, 1.25²) against N(2.5, 0.8²), and two equal densities.
+
 
 # %%
 def my_optimal_discriminator(p_data, p_g):

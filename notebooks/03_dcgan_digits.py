@@ -25,7 +25,10 @@ import subprocess
 import sys
 
 if "google.colab" in sys.modules:
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/tfvidgan/tfvidgan"], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/tfvidgan/tfvidgan"],
+        check=True,
+    )
 
 # %%
 import inspect
@@ -34,7 +37,6 @@ import time
 import keras
 import matplotlib.pyplot as plt
 import numpy as np
-from keras import ops
 
 import tfvidgan
 from tfvidgan import callbacks, course, losses, runtime, train, video_io
@@ -78,7 +80,15 @@ EPOCHS = pick(normal=18, smoke=2)
 
 dataset = make_dataset("digits", batch_size=BATCH_SIZE, num=pick(normal=8192, smoke=64))
 real = next(iter(dataset))
-print("batch:", real.shape, real.dtype, "range", float(real.numpy().min()), "to", float(real.numpy().max()))
+print(
+    "batch:",
+    real.shape,
+    real.dtype,
+    "range",
+    float(real.numpy().min()),
+    "to",
+    float(real.numpy().max()),
+)
 
 
 def show(images, ncols=None, title=None, size=4):
@@ -136,7 +146,9 @@ print(inspect.getsource(to_pixels))
 # (the table is for `base_filters=32`). Build them and compare with `summary()`:
 
 # %%
-generator = dcgan.build_generator(latent_dim=LATENT_DIM, image_size=32, channels=1, base_filters=BASE_FILTERS)
+generator = dcgan.build_generator(
+    latent_dim=LATENT_DIM, image_size=32, channels=1, base_filters=BASE_FILTERS
+)
 discriminator = dcgan.build_discriminator(image_size=32, channels=1, base_filters=BASE_FILTERS)
 generator.summary()
 discriminator.summary()
@@ -152,7 +164,9 @@ discriminator.summary()
 for net in (generator, discriminator):
     print(net.name)
     for layer in net.layers[1:]:
-        print(f"  {layer.name:24s} computes in {layer.compute_dtype:9s} weights in {layer.variable_dtype}")
+        print(
+            f"  {layer.name:24s} computes in {layer.compute_dtype:9s} weights in {layer.variable_dtype}"
+        )
 
 z = keras.random.normal((16, LATENT_DIM), seed=1)
 untrained = generator(z, training=False)
@@ -216,8 +230,9 @@ model.compile(
 monitor = callbacks.SampleMonitor("runs/nb03/samples", num=64, seed=1234, display=True, width=260)
 
 start = time.time()
-history = model.fit(dataset, epochs=EPOCHS, steps_per_epoch=STEPS_PER_EPOCH,
-                    callbacks=[monitor], verbose=2)
+history = model.fit(
+    dataset, epochs=EPOCHS, steps_per_epoch=STEPS_PER_EPOCH, callbacks=[monitor], verbose=2
+)
 print(f"{EPOCHS * STEPS_PER_EPOCH} steps in {(time.time() - start) / 60:.1f} min")
 
 # %% [markdown]
@@ -303,10 +318,30 @@ show(np.concatenate(rows), ncols=10, title="latent interpolation: left z0, right
 
 # %%
 cfg = tfvidgan.get_config("dcgan", "demo", base_filters=BASE_FILTERS, g_lr=4e-4, pack=1)
-print({k: getattr(cfg, k) for k in ("latent_dim", "base_filters", "batch_size", "steps", "loss", "d_lr", "g_lr", "pack")})
+print(
+    {
+        k: getattr(cfg, k)
+        for k in (
+            "latent_dim",
+            "base_filters",
+            "batch_size",
+            "steps",
+            "loss",
+            "d_lr",
+            "g_lr",
+            "pack",
+        )
+    }
+)
 same = train.build_model(cfg)
-print("generator parameters:", same.generator.count_params(), "(config)",
-      "vs", dcgan.build_generator(cfg.latent_dim, 32, 1, cfg.base_filters).count_params(), "(by hand)")
+print(
+    "generator parameters:",
+    same.generator.count_params(),
+    "(config)",
+    "vs",
+    dcgan.build_generator(cfg.latent_dim, 32, 1, cfg.base_filters).count_params(),
+    "(by hand)",
+)
 
 # %% [markdown]
 # ## Exercises
@@ -321,6 +356,7 @@ print("generator parameters:", same.generator.count_params(), "(config)",
 # `BCE = -t log p - (1 - t) log(1 - p)`. Hint: `-log sigmoid(x) = softplus(-x)` and
 # `-log(1 - sigmoid(x)) = softplus(x)` are the forms that never overflow. Use `keras.ops`
 # (`ops.softplus`, `ops.mean`).
+
 
 # %%
 def my_d_loss(real_logits, fake_logits, label_smoothing=0.0):
@@ -341,6 +377,7 @@ course.check("Exercise 3.1", my_d_loss, nb03.check_d_loss)
 # `inspect.getsource(dcgan.build_generator)` if you need to); the check compares against real
 # models of sizes 16, 32 and 64.
 
+
 # %%
 def generator_shapes(image_size, base_filters, channels=1):
     # TODO: k = number of doublings from 4 to image_size; then list the shapes
@@ -360,6 +397,7 @@ course.check("Exercise 3.2", generator_shapes, nb03.check_generator_shapes)
 # such pair, and the discriminator loss is called with a third argument `label_smoothing`
 # (ignore it). The check compares with `tfvidgan.losses` and trains a tiny DCGAN for 3 steps
 # with your pair.
+
 
 # %%
 def my_hinge_d_loss(real_logits, fake_logits, label_smoothing=0.0):

@@ -26,7 +26,10 @@ import subprocess
 import sys
 
 if "google.colab" in sys.modules:
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/tfvidgan/tfvidgan"], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/tfvidgan/tfvidgan"],
+        check=True,
+    )
 
 # %%
 import inspect
@@ -63,7 +66,9 @@ BATCH_SIZE = pick(normal=64, smoke=16)
 STEPS_PER_EPOCH = pick(normal=250, smoke=2)
 EPOCHS = pick(normal=12, smoke=2)
 
-dataset = make_dataset("digits", batch_size=BATCH_SIZE, num=pick(normal=8192, smoke=64), with_labels=True)
+dataset = make_dataset(
+    "digits", batch_size=BATCH_SIZE, num=pick(normal=8192, smoke=64), with_labels=True
+)
 x, y = next(iter(dataset))
 print("images:", x.shape, x.dtype, "  labels:", y.shape, y.dtype, y[:10].numpy())
 
@@ -118,21 +123,35 @@ print(inspect.getsource(ClassProjection))
 # return one logit per sample, `(B, 1)`:
 
 # %%
-generator = cgan.build_generator(LATENT_DIM, NUM_CLASSES, image_size=32, channels=1, base_filters=BASE_FILTERS)
-discriminator = cgan.build_discriminator(NUM_CLASSES, image_size=32, channels=1, base_filters=BASE_FILTERS,
-                                         conditioning="projection")
-concat_discriminator = cgan.build_discriminator(NUM_CLASSES, image_size=32, channels=1, base_filters=BASE_FILTERS,
-                                                conditioning="concat")
+generator = cgan.build_generator(
+    LATENT_DIM, NUM_CLASSES, image_size=32, channels=1, base_filters=BASE_FILTERS
+)
+discriminator = cgan.build_discriminator(
+    NUM_CLASSES, image_size=32, channels=1, base_filters=BASE_FILTERS, conditioning="projection"
+)
+concat_discriminator = cgan.build_discriminator(
+    NUM_CLASSES, image_size=32, channels=1, base_filters=BASE_FILTERS, conditioning="concat"
+)
 generator.summary()
 discriminator.summary()
 print("projection discriminator:", discriminator.count_params(), "parameters")
-print("concat discriminator:    ", concat_discriminator.count_params(), "parameters (the 10 label maps are 10 x 32 x 32)")
+print(
+    "concat discriminator:    ",
+    concat_discriminator.count_params(),
+    "parameters (the 10 label maps are 10 x 32 x 32)",
+)
 
 z = keras.random.normal((4, LATENT_DIM), seed=1)
 labels = ops.convert_to_tensor(np.array([0, 3, 7, 9], dtype="int32"))
 fake = generator([z, labels])
-print("G([z, y]):", fake.shape, "  D_proj([x, y]):", discriminator([fake, labels]).shape,
-      "  D_concat([x, y]):", concat_discriminator([fake, labels]).shape)
+print(
+    "G([z, y]):",
+    fake.shape,
+    "  D_proj([x, y]):",
+    discriminator([fake, labels]).shape,
+    "  D_concat([x, y]):",
+    concat_discriminator([fake, labels]).shape,
+)
 
 # %% [markdown]
 # ## The same training step, now with labels
@@ -159,7 +178,9 @@ print(inspect.getsource(GAN.discriminate))
 # can reject a fake 7 by comparing it with real 7s only.
 
 # %%
-model = cgan.ConditionalGAN(generator, discriminator, latent_dim=LATENT_DIM, num_classes=NUM_CLASSES, seed=0)
+model = cgan.ConditionalGAN(
+    generator, discriminator, latent_dim=LATENT_DIM, num_classes=NUM_CLASSES, seed=0
+)
 model.compile(
     d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
     g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
@@ -167,8 +188,9 @@ model.compile(
 monitor = callbacks.SampleMonitor("runs/nb04/samples", num=100, seed=1234, display=True, width=330)
 
 start = time.time()
-history = model.fit(dataset, epochs=EPOCHS, steps_per_epoch=STEPS_PER_EPOCH,
-                    callbacks=[monitor], verbose=2)
+history = model.fit(
+    dataset, epochs=EPOCHS, steps_per_epoch=STEPS_PER_EPOCH, callbacks=[monitor], verbose=2
+)
 print(f"{EPOCHS * STEPS_PER_EPOCH} steps in {(time.time() - start) / 60:.1f} min")
 
 # %%
@@ -192,8 +214,12 @@ plt.show()
 
 # %%
 PER_ROW = 12
-rows = np.stack([model.sample(PER_ROW, labels=k) for k in range(NUM_CLASSES)])  # (10, 12, 32, 32, 1)
-video_io.save_png("runs/nb04/asked_digits.png", video_io.image_grid(rows.reshape(-1, 32, 32, 1), ncols=PER_ROW))
+rows = np.stack(
+    [model.sample(PER_ROW, labels=k) for k in range(NUM_CLASSES)]
+)  # (10, 12, 32, 32, 1)
+video_io.save_png(
+    "runs/nb04/asked_digits.png", video_io.image_grid(rows.reshape(-1, 32, 32, 1), ncols=PER_ROW)
+)
 
 fig, axes = plt.subplots(NUM_CLASSES, 1, figsize=(PER_ROW * 0.7, NUM_CLASSES * 0.75))
 for k, ax in enumerate(axes):
@@ -259,7 +285,9 @@ def classify(images):
 
 
 held_out, held_out_labels = load_arrays("digits", 1000, seed=202)
-print(f"nearest-neighbour accuracy on unseen real digits: {np.mean(classify(held_out) == held_out_labels):.1%}")
+print(
+    f"nearest-neighbour accuracy on unseen real digits: {np.mean(classify(held_out) == held_out_labels):.1%}"
+)
 
 PER_CLASS = pick(normal=100, smoke=10)
 asked = np.repeat(np.arange(NUM_CLASSES), PER_CLASS)
@@ -295,6 +323,7 @@ plt.show()
 # (num_classes, D)`, return the projection term `<embedding[y_i], h_i>` for every sample, shape
 # `(B, 1)`. NumPy is fine. The check compares with `ClassProjection` holding the same matrix.
 
+
 # %%
 def my_projection(h, y, embedding):
     # TODO: look up one row per sample, multiply with h, sum over features (keep a (B, 1) shape)
@@ -313,6 +342,7 @@ course.check("Exercise 4.1", my_projection, nb04.check_projection)
 # applied to a one-hot vector just picks one row of its weight matrix: that is exactly what the
 # `Embedding` layer in `cgan.build_generator` does, without the multiplication.
 
+
 # %%
 def one_hot_concat(z, y, num_classes):
     # TODO
@@ -329,6 +359,7 @@ course.check("Exercise 4.2", one_hot_concat, nb04.check_one_hot_concat)
 # whose row `i` holds `per_row` samples of digit `digits[i]` (like the "ask for a digit" figure).
 # The check runs it on a stand-in model whose "generator" paints the asked label into the pixels.
 # Then use it on **your** model to draw a row of 7s and a row of your favourite digit.
+
 
 # %%
 def digit_rows(model, digits, per_row):

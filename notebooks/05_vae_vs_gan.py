@@ -28,7 +28,10 @@ import subprocess
 import sys
 
 if "google.colab" in sys.modules:
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/tfvidgan/tfvidgan"], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/tfvidgan/tfvidgan"],
+        check=True,
+    )
 
 # %%
 import inspect
@@ -58,7 +61,12 @@ runtime.set_seed(0)
 def show_grid(images, title, ncols=8, ax=None):
     """Tile a batch (N, H, W, 1) in [-1, 1] into one picture."""
     ax = ax or plt.figure(figsize=(4, 4)).gca()
-    ax.imshow(video_io.to_uint8(video_io.image_grid(images, ncols=ncols))[..., 0], cmap="gray", vmin=0, vmax=255)
+    ax.imshow(
+        video_io.to_uint8(video_io.image_grid(images, ncols=ncols))[..., 0],
+        cmap="gray",
+        vmin=0,
+        vmax=255,
+    )
     ax.set_title(title)
     ax.axis("off")
 
@@ -74,7 +82,9 @@ num_examples = pick(normal=8192, smoke=64)
 batch_size = pick(normal=64, smoke=16)
 images, labels = data.load_arrays("digits", num_examples, image_size=32, seed=0)
 x_real = data.to_float(images)
-print("training images:", x_real.shape, x_real.dtype, "in", (float(x_real.min()), float(x_real.max())))
+print(
+    "training images:", x_real.shape, x_real.dtype, "in", (float(x_real.min()), float(x_real.max()))
+)
 show_grid(x_real[:32], "real digits")
 plt.show()
 
@@ -115,10 +125,22 @@ features_check = dcgan.build_discriminator(32, 1, base_filters, include_top=Fals
 print("decoder", decoder_check.count_params(), "== DCGAN generator", generator_check.count_params())
 assert decoder_check.count_params() == generator_check.count_params()
 features_in_encoder = encoder_check.get_layer("features").count_params()
-print("encoder features", features_in_encoder, "== DCGAN discriminator without top", features_check.count_params())
+print(
+    "encoder features",
+    features_in_encoder,
+    "== DCGAN discriminator without top",
+    features_check.count_params(),
+)
 assert features_in_encoder == features_check.count_params()
 mu_check, log_var_check, z_check = encoder_check(x_real[:4])
-print("encoder outputs:", mu_check.shape, log_var_check.shape, z_check.shape, "| decoder output:", decoder_check(z_check).shape)
+print(
+    "encoder outputs:",
+    mu_check.shape,
+    log_var_check.shape,
+    z_check.shape,
+    "| decoder output:",
+    decoder_check(z_check).shape,
+)
 
 # %% [markdown]
 # ## 3. The reparameterisation trick
@@ -145,7 +167,9 @@ log_var = np.array([[0.0, -1.0, 1.0], [-4.0, 0.0, 2.0]], np.float32)
 
 sampling = Sampling(seed=42, dtype="float32")
 z_library = keras.ops.convert_to_numpy(sampling([mu, log_var]))
-eps = keras.ops.convert_to_numpy(Sampling(seed=42, dtype="float32")([np.zeros_like(mu), np.zeros_like(log_var)]))
+eps = keras.ops.convert_to_numpy(
+    Sampling(seed=42, dtype="float32")([np.zeros_like(mu), np.zeros_like(log_var)])
+)
 z_by_hand = mu + np.exp(0.5 * log_var) * eps
 print("eps      :", eps.round(3).tolist())
 print("z library:", z_library.round(3).tolist())
@@ -201,19 +225,26 @@ print(inspect.getsource(vae.VAE.train_step))
 
 # %%
 print("precision:", runtime.set_precision())
-train_steps = pick(normal=5000, smoke=4)  # the same number of updates for the VAE and, later, the GAN
+train_steps = pick(
+    normal=5000, smoke=4
+)  # the same number of updates for the VAE and, later, the GAN
 steps_per_epoch = pick(normal=200, smoke=2)
-dataset = data.make_dataset("digits", batch_size=batch_size, num=num_examples, image_size=32, seed=0)
+dataset = data.make_dataset(
+    "digits", batch_size=batch_size, num=num_examples, image_size=32, seed=0
+)
 
 runtime.set_seed(0)
 vae_model = vae.VAE(
     vae.build_encoder(latent_dim, 32, 1, base_filters, seed=0),
     vae.build_decoder(latent_dim, 32, 1, base_filters),
-    latent_dim, seed=0,
+    latent_dim,
+    seed=0,
 )
 vae_model.compile(optimizer=keras.optimizers.Adam(1e-3))
 start = time.monotonic()
-vae_history = vae_model.fit(dataset, epochs=train_steps // steps_per_epoch, steps_per_epoch=steps_per_epoch, verbose=2)
+vae_history = vae_model.fit(
+    dataset, epochs=train_steps // steps_per_epoch, steps_per_epoch=steps_per_epoch, verbose=2
+)
 vae_minutes = (time.monotonic() - start) / 60
 print(f"VAE: {train_steps} steps in {vae_minutes:.1f} min")
 
@@ -251,7 +282,10 @@ plt.show()
 
 # %%
 batch = x_real[:16]
-mu_b, log_var_b, _ = (keras.ops.convert_to_numpy(t).astype(np.float64) for t in vae_model.encoder(batch, training=False))
+mu_b, log_var_b, _ = (
+    keras.ops.convert_to_numpy(t).astype(np.float64)
+    for t in vae_model.encoder(batch, training=False)
+)
 _, kl_library = vae_model.compute_terms(batch)
 kl_library = float(kl_library)
 
@@ -284,7 +318,9 @@ plt.show()
 # bottom row: reconstructions (decoded from `mu`, the most likely code).
 
 # %%
-x_test, y_test = data.load_arrays("digits", pick(normal=1000, smoke=64), image_size=32, seed=1)  # held-out digits
+x_test, y_test = data.load_arrays(
+    "digits", pick(normal=1000, smoke=64), image_size=32, seed=1
+)  # held-out digits
 x_test = data.to_float(x_test)
 mu_test, _, _ = vae_model.encoder(x_test[:12], training=False)
 recon = keras.ops.convert_to_numpy(vae_model.decoder(mu_test, training=False))
@@ -312,6 +348,7 @@ plt.show()
 #
 # Encode two real digits, walk in a straight line from one code to the other and decode each point. Because the
 # KL term packs all codes close to `N(0, I)`, the space between them decodes to plausible images too.
+
 
 # %%
 def first_index(digit):
@@ -342,16 +379,27 @@ plt.show()
 
 # %%
 cfg = get_config(
-    "dcgan", pick(normal="demo", smoke="tiny"),
-    steps=train_steps, steps_per_epoch=pick(normal=200, smoke=2), num_examples=num_examples, batch_size=batch_size,
+    "dcgan",
+    pick(normal="demo", smoke="tiny"),
+    steps=train_steps,
+    steps_per_epoch=pick(normal=200, smoke=2),
+    num_examples=num_examples,
+    batch_size=batch_size,
 )
 print(cfg)
 runtime.set_seed(0)
 gan = train.build_model(cfg)
 start = time.monotonic()
-gan.fit(train.make_dataset(cfg), epochs=cfg.steps // cfg.steps_per_epoch, steps_per_epoch=cfg.steps_per_epoch, verbose=2)
+gan.fit(
+    train.make_dataset(cfg),
+    epochs=cfg.steps // cfg.steps_per_epoch,
+    steps_per_epoch=cfg.steps_per_epoch,
+    verbose=2,
+)
 gan_minutes = (time.monotonic() - start) / 60
-print(f"GAN: {train_steps} steps in {gan_minutes:.1f} min (VAE: {train_steps} steps in {vae_minutes:.1f} min)")
+print(
+    f"GAN: {train_steps} steps in {gan_minutes:.1f} min (VAE: {train_steps} steps in {vae_minutes:.1f} min)"
+)
 
 # %% [markdown]
 # ## 8. Side by side
@@ -375,7 +423,11 @@ plt.show()
 # %%
 z_ends = keras.random.normal((2, cfg.latent_dim), seed=7)
 z_path = (1 - steps_t) * z_ends[0] + steps_t * z_ends[1]
-show_grid(keras.ops.convert_to_numpy(gan.generate(z_path)), "GAN: a straight line between two random codes", ncols=10)
+show_grid(
+    keras.ops.convert_to_numpy(gan.generate(z_path)),
+    "GAN: a straight line between two random codes",
+    ncols=10,
+)
 plt.gcf().set_size_inches(9, 1.3)
 plt.show()
 
@@ -396,6 +448,7 @@ plt.show()
 # - **confident**: the share of samples the classifier labels with probability > 0.9 (it looks like one clear digit);
 # - **class entropy**: the entropy of the histogram of predicted classes, `log(10) = 2.30` nats when all ten
 #   digits are equally frequent; mode dropping lowers it.
+
 
 # %%
 def mean_gradient_magnitude(x):
@@ -425,28 +478,40 @@ sets = {"real": x_test[:num_eval], "VAE": vae_model.sample(num_eval), "GAN": gan
 # held-out real digits is printed below.
 
 # %%
-judge = keras.Sequential([
-    keras.Input((32, 32, 1)),
-    keras.layers.Conv2D(32, 3, strides=2, padding="same", activation="relu"),
-    keras.layers.Conv2D(64, 3, strides=2, padding="same", activation="relu"),
-    keras.layers.Flatten(),
-    keras.layers.Dense(10, dtype="float32"),
-], name="judge")
-judge.compile(optimizer=keras.optimizers.Adam(1e-3),
-              loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
-labelled = data.make_dataset("digits", batch_size=batch_size, num=num_examples, image_size=32, seed=5, with_labels=True)
+judge = keras.Sequential(
+    [
+        keras.Input((32, 32, 1)),
+        keras.layers.Conv2D(32, 3, strides=2, padding="same", activation="relu"),
+        keras.layers.Conv2D(64, 3, strides=2, padding="same", activation="relu"),
+        keras.layers.Flatten(),
+        keras.layers.Dense(10, dtype="float32"),
+    ],
+    name="judge",
+)
+judge.compile(
+    optimizer=keras.optimizers.Adam(1e-3),
+    loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+    metrics=["accuracy"],
+)
+labelled = data.make_dataset(
+    "digits", batch_size=batch_size, num=num_examples, image_size=32, seed=5, with_labels=True
+)
 judge.fit(labelled, epochs=1, steps_per_epoch=pick(normal=600, smoke=3), verbose=0)
 _, judge_accuracy = judge.evaluate(x_test, y_test, verbose=0)
 print(f"judge accuracy on held-out real digits: {judge_accuracy:.1%}")
 
 
 def judge_probs(x):
-    return keras.ops.convert_to_numpy(keras.ops.softmax(judge.predict(x, verbose=0, batch_size=250)))
+    return keras.ops.convert_to_numpy(
+        keras.ops.softmax(judge.predict(x, verbose=0, batch_size=250))
+    )
 
 
 # %%
-rows = ["| images | mean gradient magnitude | Laplacian variance | grey pixels | confident | class entropy (max 2.30) |",
-        "|---|---|---|---|---|---|"]
+rows = [
+    "| images | mean gradient magnitude | Laplacian variance | grey pixels | confident | class entropy (max 2.30) |",
+    "|---|---|---|---|---|---|",
+]
 histograms = {}
 for name, x in sets.items():
     probs = judge_probs(x)
@@ -516,6 +581,7 @@ plt.show()
 # `KL = E_q[log q(z) - log p(z)]` with `log N(z; m, s^2) = -0.5 * ((z - m)^2 / s^2 + log s^2 + log 2 pi)`;
 # the check compares with the closed form and a Monte Carlo estimate.
 
+
 # %%
 def kl_diag_gaussian(mu, log_var):
     # TODO: one KL per row, summed over the latent dimensions (NumPy is fine)
@@ -531,6 +597,7 @@ course.check("Exercise 5.1", kl_diag_gaussian, nb05.check_kl)
 # Write `beta_vae_loss(images, recon, mu, log_var, beta)`: the batch mean of
 # `0.5 * sum over pixels of (images - recon)^2 + beta * KL`. Shapes: `images`, `recon` `(B, H, W, C)`;
 # `mu`, `log_var` `(B, D)`. The check runs a tiny `VAE` and compares with its `compute_terms` for several `beta`.
+
 
 # %%
 def beta_vae_loss(images, recon, mu, log_var, beta):
@@ -548,6 +615,7 @@ course.check("Exercise 5.2", beta_vae_loss, nb05.check_beta_vae_loss)
 # Laplacian kernel `[[0, 1, 0], [1, -4, 1], [0, 1, 0]]` at every **interior** pixel (skip the one-pixel border)
 # using array slicing, then take the variance per image. The check compares with OpenCV's `cv2.Laplacian`.
 # Then compute it on `sets["VAE"]` and `sets["GAN"]`: which is sharper?
+
 
 # %%
 def laplacian_variance(images):

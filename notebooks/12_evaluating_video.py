@@ -32,7 +32,10 @@ import subprocess
 import sys
 
 if "google.colab" in sys.modules:
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/tfvidgan/tfvidgan"], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/tfvidgan/tfvidgan"],
+        check=True,
+    )
 
 # %%
 import shutil
@@ -113,6 +116,7 @@ video_io.display_video(video_io.video_grid(real[:16]), width=256)
 # $\operatorname{Tr}(\Sigma_1\Sigma_2)^{1/2} = \sum_i \sqrt{\lambda_i}$ needs only two symmetric eigen-decompositions.
 # That route is stable even when the covariances are singular; `scipy.linalg.sqrtm` is the other route.
 
+
 # %%
 def gaussian_fit_by_hand(features):
     """Mean (D,) and unbiased covariance (D, D) of features (N, D), in float64."""
@@ -135,7 +139,12 @@ def frechet_by_hand(mu1, sigma1, mu2, sigma2):
 frames_real = real[np.arange(N), rng.integers(T, size=N)]
 frames_other = other[np.arange(N), rng.integers(T, size=N)]
 f_real, f_other = extractors.image_features(frames_real), extractors.image_features(frames_other)
-print("image features:", f_real.shape, "| features that are 0 for every image:", int(np.sum(f_real.max(0) == 0)))
+print(
+    "image features:",
+    f_real.shape,
+    "| features that are 0 for every image:",
+    int(np.sum(f_real.max(0) == 0)),
+)
 
 mu1, s1 = gaussian_fit_by_hand(f_real)
 mu2, s2 = gaussian_fit_by_hand(f_other)
@@ -146,7 +155,9 @@ np.testing.assert_allclose(s1, lib_sigma, rtol=1e-6, atol=1e-9)
 fid_hand = frechet_by_hand(mu1, s1, mu2, s2)
 fid_scipy = float(np.sum((mu1 - mu2) ** 2) + np.trace(s1 + s2 - 2 * linalg.sqrtm(s1 @ s2).real))
 fid_lib = distances.frechet_distance_from_features(f_real, f_other)
-print(f"digit-FID real vs real: by hand {fid_hand:.5f} | scipy sqrtm {fid_scipy:.5f} | library {fid_lib:.5f}")
+print(
+    f"digit-FID real vs real: by hand {fid_hand:.5f} | scipy sqrtm {fid_scipy:.5f} | library {fid_lib:.5f}"
+)
 np.testing.assert_allclose(fid_hand, fid_lib, rtol=1e-3, atol=1e-4)
 np.testing.assert_allclose(fid_scipy, fid_lib, rtol=1e-3, atol=1e-4)
 
@@ -157,7 +168,9 @@ np.testing.assert_allclose(fid_scipy, fid_lib, rtol=1e-3, atol=1e-4)
 v_real, v_other = extractors.video_features(real), extractors.video_features(other)
 fvd_hand = frechet_by_hand(*gaussian_fit_by_hand(v_real), *gaussian_fit_by_hand(v_other))
 fvd_lib = distances.frechet_distance_from_features(v_real, v_other)
-print(f"clip features {v_real.shape}; FVD real vs real: by hand {fvd_hand:.4f} | library {fvd_lib:.4f}")
+print(
+    f"clip features {v_real.shape}; FVD real vs real: by hand {fvd_hand:.4f} | library {fvd_lib:.4f}"
+)
 np.testing.assert_allclose(fvd_hand, fvd_lib, rtol=1e-3, atol=1e-4)
 print(distances.frechet_distance.__doc__)  # the library's notes on numerics
 
@@ -196,6 +209,7 @@ show_table(["N"] + [str(n) for n in sizes], [["FID real vs real"] + bias])
 # Because it is unbiased, two sets from one distribution give about 0 (sometimes a little below) at
 # any N. `kernel_distance` averages it over random subsets and also returns the spread.
 
+
 # %%
 def poly_kernel_by_hand(x, y):
     return (x @ y.T / x.shape[1] + 1.0) ** 3
@@ -204,19 +218,28 @@ def poly_kernel_by_hand(x, y):
 def mmd2_by_hand(x, y):
     kxx, kyy, kxy = poly_kernel_by_hand(x, x), poly_kernel_by_hand(y, y), poly_kernel_by_hand(x, y)
     m, n = len(x), len(y)
-    return float((kxx.sum() - np.trace(kxx)) / (m * (m - 1)) + (kyy.sum() - np.trace(kyy)) / (n * (n - 1)) - 2 * kxy.mean())
+    return float(
+        (kxx.sum() - np.trace(kxx)) / (m * (m - 1))
+        + (kyy.sum() - np.trace(kyy)) / (n * (n - 1))
+        - 2 * kxy.mean()
+    )
 
 
 x, y = v_real.astype(np.float64), v_other.astype(np.float64)
 np.testing.assert_allclose(poly_kernel_by_hand(x, y), distances.polynomial_kernel(x, y), rtol=1e-10)
 kid_hand = mmd2_by_hand(x, y)
-kid_lib = distances.mmd2_unbiased(distances.polynomial_kernel(x, x), distances.polynomial_kernel(y, y),
-                                  distances.polynomial_kernel(x, y))
+kid_lib = distances.mmd2_unbiased(
+    distances.polynomial_kernel(x, x),
+    distances.polynomial_kernel(y, y),
+    distances.polynomial_kernel(x, y),
+)
 # One "subset" of the full size is the whole set (in another order: MMD does not care).
 kid_one, _ = distances.kernel_distance(x, y, num_subsets=1, subset_size=N)
 np.testing.assert_allclose([kid_lib, kid_one], kid_hand, rtol=1e-6, atol=1e-6)
 kvd, kvd_std = distances.kernel_distance(v_real, v_other, subset_size=N // 2)
-print(f"KVD real vs real: by hand {kid_hand:.4f} | library {kid_lib:.4f} | 10 half-size subsets {kvd:.3f} +- {kvd_std:.3f}")
+print(
+    f"KVD real vs real: by hand {kid_hand:.4f} | library {kid_lib:.4f} | 10 half-size subsets {kvd:.3f} +- {kvd_std:.3f}"
+)
 
 # %% [markdown]
 # ## 4. The Inception Score formula
@@ -226,6 +249,7 @@ print(f"KVD real vs real: by hand {kid_hand:.4f} | library {kid_lib:.4f} | 10 ha
 # classes, so the marginal $p(y)$ is flat. $\mathrm{IS} = \exp\big(\mathbb{E}_x\,\mathrm{KL}(p(y|x)\,\Vert\,p(y))\big)$
 # ranges from 1 to the number of classes. With the digit classifier in place of Inception-v3 we get a
 # "digit score" between 1 and 10.
+
 
 # %%
 def inception_score_by_hand(probs):
@@ -238,10 +262,16 @@ digit_probs = extractors.image_probs(digits_a[:N])
 digit_labels = digit_probs.argmax(1)
 threes = digits_a[:N][digit_labels == 3]
 blurred = ndimage.gaussian_filter(data.to_float(digits_a[:N]), sigma=(0, 1.5, 1.5, 0))
-overlaid = np.maximum(digits_a[:N], np.roll(digits_b[:N], 1, axis=0))  # two digits on top of each other
+overlaid = np.maximum(
+    digits_a[:N], np.roll(digits_b[:N], 1, axis=0)
+)  # two digits on top of each other
 rows = []
-for name, images in [("real digits", digits_a[:N]), ("only 3s (collapsed)", threes), ("blurred digits", blurred),
-                     ("two digits overlaid", overlaid)]:
+for name, images in [
+    ("real digits", digits_a[:N]),
+    ("only 3s (collapsed)", threes),
+    ("blurred digits", blurred),
+    ("two digits overlaid", overlaid),
+]:
     probs = extractors.image_probs(images)
     by_hand = inception_score_by_hand(probs)
     lib, _ = distances.inception_score(probs, num_splits=1)
@@ -273,18 +303,30 @@ show_table(["samples", "N", "digit score (IS formula)", "mean max p(y|x)"], rows
 pool, pool_labels = data.load_arrays("digits", 2 * N, seed=13)
 dropped = pool[pool_labels < 5][:N]  # half the classes are never generated
 half = N // 2
-half_garbage = np.concatenate([data.to_float(digits_b[:half]),
-                               np.clip(data.to_float(digits_b[half:N]) + rng.normal(0, 0.5, digits_b[half:N].shape), -1, 1)])
+half_garbage = np.concatenate(
+    [
+        data.to_float(digits_b[:half]),
+        np.clip(
+            data.to_float(digits_b[half:N]) + rng.normal(0, 0.5, digits_b[half:N].shape), -1, 1
+        ),
+    ]
+)
 f_ref = extractors.image_features(digits_a[:N])
 rows = []
-for name, images in [("real (other seed)", digits_b[:N]), ("mode dropping: digits 0-4 only", dropped), ("half garbage", half_garbage.astype(np.float32))]:
+for name, images in [
+    ("real (other seed)", digits_b[:N]),
+    ("mode dropping: digits 0-4 only", dropped),
+    ("half garbage", half_garbage.astype(np.float32)),
+]:
     f = extractors.image_features(images)
     pr = diversity.precision_recall(f_ref, f, k=3)
     dc = diversity.density_coverage(f_ref, f, k=5)
     fid = distances.frechet_distance_from_features(f_ref, f)
     coverage = diversity.class_coverage(extractors.image_probs(images).argmax(1), 10)
     rows.append([name, fid, pr["precision"], pr["recall"], dc["density"], dc["coverage"], coverage])
-show_table(["samples", "digit-FID", "precision", "recall", "density", "coverage", "class coverage"], rows)
+show_table(
+    ["samples", "digit-FID", "precision", "recall", "density", "coverage", "class coverage"], rows
+)
 
 # %% [markdown]
 # Dropping half the classes leaves **precision** where it was (every sample is a perfect digit) while
@@ -339,8 +381,16 @@ plt.show()
 energy_by_hand = np.mean((real[:, 1:] - real[:, :-1]) ** 2, axis=(1, 2, 3, 4))
 np.testing.assert_allclose(energy_by_hand, motion.frame_difference_energy(real), rtol=1e-5)
 frozen = np.repeat(real[:, :1], T, axis=1)  # the first frame, T times
-print(f"mean energy: real {energy_by_hand.mean():.4f} | frozen {motion.mean_frame_difference_energy(frozen):.4f}")
-print("frozen clips flagged:", motion.frozen_clips(real).mean(), "of real,", motion.frozen_clips(frozen).mean(), "of frozen")
+print(
+    f"mean energy: real {energy_by_hand.mean():.4f} | frozen {motion.mean_frame_difference_energy(frozen):.4f}"
+)
+print(
+    "frozen clips flagged:",
+    motion.frozen_clips(real).mean(),
+    "of real,",
+    motion.frozen_clips(frozen).mean(),
+    "of frozen",
+)
 
 # %% [markdown]
 # SSIM compares two images window by window. For every 11x11 Gaussian-weighted window (σ = 1.5) it
@@ -350,6 +400,7 @@ print("frozen clips flagged:", motion.frozen_clips(real).mean(), "of real,", mot
 #
 # averaged over all windows that fit in the frame; $L = 2$ is the range of [-1, 1]. Temporal SSIM averages
 # it over all pairs of consecutive frames. With `sliding_window_view` it is a few lines of NumPy:
+
 
 # %%
 def gaussian_window(size=11, sigma=1.5):
@@ -372,7 +423,9 @@ def ssim_by_hand(a, b, max_val=2.0):
     var_a = local_mean(a * a, w) - mu_a**2
     var_b = local_mean(b * b, w) - mu_b**2
     cov = local_mean(a * b, w) - mu_a * mu_b
-    ssim_map = (2 * mu_a * mu_b + c1) * (2 * cov + c2) / ((mu_a**2 + mu_b**2 + c1) * (var_a + var_b + c2))
+    ssim_map = (
+        (2 * mu_a * mu_b + c1) * (2 * cov + c2) / ((mu_a**2 + mu_b**2 + c1) * (var_a + var_b + c2))
+    )
     return ssim_map.mean(axis=(1, 2, 3))  # one value per image pair
 
 
@@ -392,16 +445,28 @@ np.testing.assert_allclose(tssim_hand, tssim_lib, rtol=1e-4)
 import cv2  # noqa: E402 - OpenCV is a tfvidgan dependency
 
 gray = motion.to_gray_uint8(real[0])  # (T, 32, 32) uint8
-flow = cv2.calcOpticalFlowFarneback(gray[3], gray[4], None, 0.5, 3, 15, 3, 5, 1.2, 0)  # (32, 32, 2): dx, dy
+flow = cv2.calcOpticalFlowFarneback(
+    gray[3], gray[4], None, 0.5, 3, 15, 3, 5, 1.2, 0
+)  # (32, 32, 2): dx, dy
 fig, axes = plt.subplots(1, 3, figsize=(9, 3))
 for ax, img, title in zip(axes, (gray[3], gray[4]), ("frame 3", "frame 4")):
     ax.imshow(img, cmap="gray")
     ax.set_title(title)
 axes[2].imshow(gray[3], cmap="gray")
 yy, xx = np.mgrid[0:32:2, 0:32:2]
-moving = np.hypot(flow[::2, ::2, 0], flow[::2, ::2, 1]) > 0.3  # draw arrows only where something moves
-axes[2].quiver(xx[moving], yy[moving], flow[::2, ::2, 0][moving], -flow[::2, ::2, 1][moving], color="tab:red",
-               angles="xy", scale_units="xy", scale=0.5)
+moving = (
+    np.hypot(flow[::2, ::2, 0], flow[::2, ::2, 1]) > 0.3
+)  # draw arrows only where something moves
+axes[2].quiver(
+    xx[moving],
+    yy[moving],
+    flow[::2, ::2, 0][moving],
+    -flow[::2, ::2, 1][moving],
+    color="tab:red",
+    angles="xy",
+    scale_units="xy",
+    scale=0.5,
+)
 axes[2].set_title("flow 3 -> 4")
 for ax in axes:
     ax.axis("off")
@@ -430,6 +495,7 @@ print("frozen:", {k: round(v, 3) for k, v in motion.optical_flow_stats(frozen[:6
 #   *jittery* (frames shuffled inside each group of 4: the digit jerks back and forth), and *ping-pong*
 #   (8 frames forward, then the same 8 backwards: a loop).
 
+
 # %%
 def add_noise(videos, sigma):
     return np.clip(videos + rng.normal(0, sigma, videos.shape), -1, 1).astype(np.float32)
@@ -442,18 +508,27 @@ variants = {
     "blur σ=0.7": ndimage.gaussian_filter(other, sigma=(0, 0, 0.7, 0.7, 0)),
     "frozen": np.repeat(other[:, :1], T, axis=1),
     "shuffled": np.stack([clip[rng.permutation(T)] for clip in other]),
-    "jittery": np.stack([clip[np.concatenate([4 * g + rng.permutation(4) for g in range(T // 4)])] for clip in other]),
+    "jittery": np.stack(
+        [
+            clip[np.concatenate([4 * g + rng.permutation(4) for g in range(T // 4)])]
+            for clip in other
+        ]
+    ),
     "ping-pong": other[:, np.r_[0:8, 7:-1:-1]],
 }
 damaged_frames = ["noise σ=0.2", "noise σ=0.3", "blur σ=0.7"]
 broken_motion = ["frozen", "shuffled", "jittery", "ping-pong"]
 plt.figure(figsize=(12, 7))
-plt.imshow(video_io.video_frames_grid(np.stack([v[0] for v in variants.values()]))[..., 0], cmap="gray")
+plt.imshow(
+    video_io.video_frames_grid(np.stack([v[0] for v in variants.values()]))[..., 0], cmap="gray"
+)
 plt.yticks(np.arange(len(variants)) * 33 + 16, list(variants))
 plt.xticks([])
 plt.title("clip 0 of each variant, time from left to right")
 plt.show()
-video_io.display_video(video_io.video_grid(np.stack([v[0] for v in variants.values()]), ncols=4), width=512)
+video_io.display_video(
+    video_io.video_grid(np.stack([v[0] for v in variants.values()]), ncols=4), width=512
+)
 
 # %% [markdown]
 # For each set: the per-frame FID (4 frames per clip), the two FVDs, and the motion diagnostics. Optical
@@ -465,7 +540,9 @@ frame_idx = np.arange(0, T, 4)  # 4 frames per clip
 
 def frame_features(videos):
     """Digit-classifier features of 4 frames per clip: (N, 4, 64)."""
-    return extractors.image_features(videos[:, frame_idx].reshape(-1, 32, 32, 1)).reshape(len(videos), len(frame_idx), -1)
+    return extractors.image_features(videos[:, frame_idx].reshape(-1, 32, 32, 1)).reshape(
+        len(videos), len(frame_idx), -1
+    )
 
 
 ff_real = frame_features(real)
@@ -474,8 +551,12 @@ for name, videos in variants.items():
     ff = frame_features(videos)
     summary = motion.motion_summary(videos[:128])
     scores[name] = {
-        "frame FID": distances.frechet_distance_from_features(ff_real.reshape(-1, 64), ff.reshape(-1, 64)),
-        "appearance-only FVD": distances.frechet_distance_from_features(ff_real.mean(1), ff.mean(1)),
+        "frame FID": distances.frechet_distance_from_features(
+            ff_real.reshape(-1, 64), ff.reshape(-1, 64)
+        ),
+        "appearance-only FVD": distances.frechet_distance_from_features(
+            ff_real.mean(1), ff.mean(1)
+        ),
         "FVD": distances.frechet_distance_from_features(v_real, extractors.video_features(videos)),
         "frame-diff energy": motion.mean_frame_difference_energy(videos),
         "frozen": float(motion.frozen_clips(videos).mean()),
@@ -494,15 +575,32 @@ for ax, metric in zip(axes, ["appearance-only FVD", "FVD"]):
     ax.barh(names[::-1], [max(scores[n][metric], 1e-3) for n in names][::-1], color=colours[::-1])
     ax.set_xscale("log")
     ax.set_title(metric + " (log scale)", fontsize=10)
-fig.suptitle("green: real | blue: damaged frames, perfect motion | red: perfect frames, broken motion", fontsize=9, y=1.03)
+fig.suptitle(
+    "green: real | blue: damaged frames, perfect motion | red: perfect frames, broken motion",
+    fontsize=9,
+    y=1.03,
+)
 plt.show()
 for metric in ("frame FID", "appearance-only FVD", "FVD"):
-    preferred = [(b, d) for b in broken_motion for d in damaged_frames if scores[b][metric] < scores[d][metric]]
-    examples = ", ".join(f"{b} < {d}" for b, d in preferred[:3]) + (" ..." if len(preferred) > 3 else "")
-    print(f"{metric:20s} ranks broken motion better than damaged frames in {len(preferred):2d} of "
-          f"{len(broken_motion) * len(damaged_frames)} pairs {('(' + examples + ')') if preferred else ''}")
+    preferred = [
+        (b, d)
+        for b in broken_motion
+        for d in damaged_frames
+        if scores[b][metric] < scores[d][metric]
+    ]
+    examples = ", ".join(f"{b} < {d}" for b, d in preferred[:3]) + (
+        " ..." if len(preferred) > 3 else ""
+    )
+    print(
+        f"{metric:20s} ranks broken motion better than damaged frames in {len(preferred):2d} of "
+        f"{len(broken_motion) * len(damaged_frames)} pairs {('(' + examples + ')') if preferred else ''}"
+    )
 if not course.SMOKE:  # what holds by construction, whatever the extractors' weights
-    assert all(scores[b]["appearance-only FVD"] < scores[d]["appearance-only FVD"] for b in broken_motion for d in damaged_frames)
+    assert all(
+        scores[b]["appearance-only FVD"] < scores[d]["appearance-only FVD"]
+        for b in broken_motion
+        for d in damaged_frames
+    )
     assert scores["frozen"]["frozen"] == 1.0 and scores["ping-pong"]["looping"] > 0.9
 
 # %% [markdown]
@@ -545,15 +643,24 @@ if not course.SMOKE:  # what holds by construction, whatever the extractors' wei
 # %%
 import os
 
-print(f"Inception input {extractors.INCEPTION_SIZE}x{extractors.INCEPTION_SIZE}; "
-      f"I3D input {extractors.I3D_FRAMES} frames of {extractors.I3D_SIZE}x{extractors.I3D_SIZE}")
+print(
+    f"Inception input {extractors.INCEPTION_SIZE}x{extractors.INCEPTION_SIZE}; "
+    f"I3D input {extractors.I3D_FRAMES} frames of {extractors.I3D_SIZE}x{extractors.I3D_SIZE}"
+)
 print("i3d_preprocess:", real[:2].shape, "->", extractors.i3d_preprocess(real[:2]).shape)
-print("inception_preprocess:", real[:2, 0].shape, "->", extractors.inception_preprocess(real[:2, 0]).shape)
+print(
+    "inception_preprocess:",
+    real[:2, 0].shape,
+    "->",
+    extractors.inception_preprocess(real[:2, 0]).shape,
+)
 if course.SMOKE:  # CI never touches the network: point both downloads at a closed local port
     os.environ["TFVIDGAN_I3D_URL"] = "http://127.0.0.1:9/i3d.tar.gz"
     os.environ["TFVIDGAN_INCEPTION_URL"] = "http://127.0.0.1:9/inception.h5"
-for name, fn, batch in [("i3d_features", extractors.i3d_features, real[:4]),
-                        ("inception_v3_features", extractors.inception_v3_features, real[:4, 0])]:
+for name, fn, batch in [
+    ("i3d_features", extractors.i3d_features, real[:4]),
+    ("inception_v3_features", extractors.inception_v3_features, real[:4, 0]),
+]:
     try:
         features = fn(batch, timeout=5)
         print(f"{name}: network available, features {features.shape}")
@@ -571,7 +678,9 @@ for name, fn, batch in [("i3d_features", extractors.i3d_features, real[:4]),
 
 # %%
 runtime.set_precision()  # bf16 on CPUs that support it, else float32 (notebook 01)
-cfg = get_config("vgan", "tiny", steps=pick(normal=300, smoke=4), steps_per_epoch=pick(normal=100, smoke=2))
+cfg = get_config(
+    "vgan", "tiny", steps=pick(normal=300, smoke=4), steps_per_epoch=pick(normal=100, smoke=2)
+)
 run_dir = OUT / "tiny_vgan"
 shutil.rmtree(run_dir, ignore_errors=True)  # train() would resume a run it finds there
 with warnings.catch_warnings():
@@ -597,6 +706,7 @@ video_io.display_video(run_dir / "samples.gif", width=256)
 # closed form without any matrix square root. Derive it and implement it. The check compares with
 # `distances.frechet_distance` on 1x1 covariances.
 
+
 # %%
 def my_frechet_1d(mu1, s1, mu2, s2):
     # TODO: return d^2 for N(mu1, s1^2) and N(mu2, s2^2)
@@ -613,6 +723,7 @@ course.check("Exercise 12.1", my_frechet_1d, nb12.check_frechet_1d)
 # frames (over time, pixels and channels) is below `threshold`. Videos are `(N, T, H, W, C)` float in [-1, 1].
 # The check compares with `motion.frozen_clips` on real, frozen and almost-frozen clips.
 
+
 # %%
 def my_frozen_clips(videos, threshold=1e-3):
     # TODO
@@ -627,6 +738,7 @@ course.check("Exercise 12.2", my_frozen_clips, nb12.check_frozen_clips)
 #
 # Given the kernel matrices `kxx (m, m)`, `kyy (n, n)` and `kxy (m, n)`, return the unbiased MMD² of
 # section 3 as a float. The check compares with `distances.mmd2_unbiased`.
+
 
 # %%
 def my_mmd2_unbiased(kxx, kyy, kxy):

@@ -26,7 +26,10 @@ import subprocess
 import sys
 
 if "google.colab" in sys.modules:
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/tfvidgan/tfvidgan"], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/tfvidgan/tfvidgan"],
+        check=True,
+    )
 
 # %%
 import json
@@ -55,7 +58,9 @@ from tfvidgan.models.base import GAN
 print("precision:", runtime.set_precision("float32"), "| smoke mode:", course.SMOKE)
 # The health alarms warn with TrainingHealthWarning; we collect them with alarm_summary() instead.
 warnings.simplefilter("ignore", health.TrainingHealthWarning)
-warnings.filterwarnings("ignore", message="Matrix is singular")  # SciPy, on digit features (see notebook 12)
+warnings.filterwarnings(
+    "ignore", message="Matrix is singular"
+)  # SciPy, on digit features (see notebook 12)
 OUT = Path("runs/nb13")
 OUT.mkdir(parents=True, exist_ok=True)
 
@@ -85,12 +90,19 @@ CENTRES = (RADIUS * np.stack([np.cos(angles), np.sin(angles)], axis=1)).astype("
 
 def ring_samples(num, seed):
     rng = np.random.default_rng(seed)
-    return CENTRES[rng.integers(MODES, size=num)] + rng.normal(0, SPREAD, (num, 2)).astype("float32")
+    return CENTRES[rng.integers(MODES, size=num)] + rng.normal(0, SPREAD, (num, 2)).astype(
+        "float32"
+    )
 
 
 def ring_dataset(batch_size=256, num=65536, seed=0):
     ds = tf.data.Dataset.from_tensor_slices(ring_samples(num, seed))
-    ds = ds.shuffle(num, seed=seed).repeat().batch(batch_size, drop_remainder=True).prefetch(tf.data.AUTOTUNE)
+    ds = (
+        ds.shuffle(num, seed=seed)
+        .repeat()
+        .batch(batch_size, drop_remainder=True)
+        .prefetch(tf.data.AUTOTUNE)
+    )
     return data.without_autotune(ds)  # no wait for tf.data's tuner thread when each short fit ends
 
 
@@ -118,6 +130,7 @@ plt.show()
 # discriminator's layers when asked (section 3). Both go into the package's `GAN`, whose `train_step` and
 # `compile` options are what this notebook is about.
 
+
 # %%
 def mlp(inputs, outputs, name, spectral_norm=False, hidden=128):
     x = keras.Input((inputs,))
@@ -125,7 +138,9 @@ def mlp(inputs, outputs, name, spectral_norm=False, hidden=128):
     for _ in range(3):
         h = maybe_spectral_norm(keras.layers.Dense(hidden), spectral_norm)(h)
         h = keras.layers.LeakyReLU(0.2)(h) if name == "discriminator" else keras.layers.ReLU()(h)
-    return keras.Model(x, maybe_spectral_norm(keras.layers.Dense(outputs), spectral_norm)(h), name=name)
+    return keras.Model(
+        x, maybe_spectral_norm(keras.layers.Dense(outputs), spectral_norm)(h), name=name
+    )
 
 
 class Snapshots(keras.callbacks.Callback):
@@ -144,15 +159,29 @@ STEPS = pick(normal=3000, smoke=40)
 PER_EPOCH = pick(normal=250, smoke=10)
 
 
-def train_ring(loss="non_saturating", d_lr=1e-3, g_lr=1e-3, spectral_norm=False, seed=0, **compile_options):
+def train_ring(
+    loss="non_saturating", d_lr=1e-3, g_lr=1e-3, spectral_norm=False, seed=0, **compile_options
+):
     """Train one GAN on the ring; return the model, its health callbacks and its snapshots."""
     runtime.set_seed(seed)
-    model = GAN(mlp(2, 2, "generator"), mlp(2, 1, "discriminator", spectral_norm), latent_dim=2, seed=seed)
-    model.compile(d_optimizer=keras.optimizers.Adam(d_lr, beta_1=0.5), g_optimizer=keras.optimizers.Adam(g_lr, beta_1=0.5),
-                  loss=loss, **compile_options)
+    model = GAN(
+        mlp(2, 2, "generator"), mlp(2, 1, "discriminator", spectral_norm), latent_dim=2, seed=seed
+    )
+    model.compile(
+        d_optimizer=keras.optimizers.Adam(d_lr, beta_1=0.5),
+        g_optimizer=keras.optimizers.Adam(g_lr, beta_1=0.5),
+        loss=loss,
+        **compile_options,
+    )
     callbacks = health.default_health_callbacks("vector", real_batch=ring_samples(256, seed=5))
     snapshots = Snapshots()
-    model.fit(ring_dataset(seed=seed), steps_per_epoch=PER_EPOCH, epochs=STEPS // PER_EPOCH, callbacks=callbacks + [snapshots], verbose=0)
+    model.fit(
+        ring_dataset(seed=seed),
+        steps_per_epoch=PER_EPOCH,
+        epochs=STEPS // PER_EPOCH,
+        callbacks=callbacks + [snapshots],
+        verbose=0,
+    )
     return model, callbacks, snapshots
 
 
@@ -174,7 +203,10 @@ for ax, i in zip(np.atleast_1d(axes), shown):
     ax.scatter(*CENTRES.T, s=40, c="lightgrey")
     ax.scatter(*snaps.samples[i].T, s=2, c="tab:red")
     ax.set(xlim=(-3, 3), ylim=(-3, 3), aspect="equal", xticks=[], yticks=[])
-    ax.set_title(f"step {(i + 1) * PER_EPOCH}\ndiversity {monitor.history[i]['ratio']:.0%} of real", fontsize=9)
+    ax.set_title(
+        f"step {(i + 1) * PER_EPOCH}\ndiversity {monitor.history[i]['ratio']:.0%} of real",
+        fontsize=9,
+    )
 plt.show()
 print("modes covered, high-quality fraction:", mode_stats(model.sample(2000)))
 print("diversity ratio per epoch:", [round(h["ratio"], 2) for h in monitor.history])
@@ -201,7 +233,10 @@ for name in ("minimax", "non_saturating"):
     g_loss_fn, _ = losses.get_loss(name)
     with tf.GradientTape() as tape:
         loss = g_loss_fn(fake_logits) * 4  # the losses average over the batch; undo it
-    print(f"{name:15s} d loss / d logit at logits -10, -5, 0, 5:", tape.gradient(loss, fake_logits).numpy().ravel().round(5))
+    print(
+        f"{name:15s} d loss / d logit at logits -10, -5, 0, 5:",
+        tape.gradient(loss, fake_logits).numpy().ravel().round(5),
+    )
 
 # %% [markdown]
 # Now in training. We place the generator far from the data (its output shifted to (6, 6)), let the
@@ -216,9 +251,13 @@ kernel, bias = far_generator.layers[-1].get_weights()
 far_generator.layers[-1].set_weights([0.2 * kernel, bias + 6.0])
 confident_discriminator = mlp(2, 1, "discriminator")
 warmup = GAN(far_generator, confident_discriminator, latent_dim=2, seed=1)
-warmup.compile(d_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5), g_optimizer=keras.optimizers.SGD(0.0))
+warmup.compile(
+    d_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5), g_optimizer=keras.optimizers.SGD(0.0)
+)
 warmup.fit(ring_dataset(), steps_per_epoch=pick(normal=200, smoke=10), epochs=1, verbose=0)
-print(f"after the warm-up D(G(z)) = {float(tf.reduce_mean(tf.sigmoid(warmup.discriminate(warmup.sample(500))))):.1e}")
+print(
+    f"after the warm-up D(G(z)) = {float(tf.reduce_mean(tf.sigmoid(warmup.discriminate(warmup.sample(500))))):.1e}"
+)
 
 
 def copy_of(net):
@@ -230,10 +269,20 @@ def copy_of(net):
 fig, axes = plt.subplots(1, 2, figsize=(11, 3))
 for loss in ("minimax", "non_saturating"):
     model = GAN(copy_of(far_generator), copy_of(confident_discriminator), latent_dim=2, seed=2)
-    model.compile(d_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5), g_optimizer=keras.optimizers.SGD(0.05), loss=loss)
+    model.compile(
+        d_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5),
+        g_optimizer=keras.optimizers.SGD(0.05),
+        loss=loss,
+    )
     alarm = health.GradientNormAlarm(window=20, min_norm=1e-3, max_norm=None)
     snaps = Snapshots(num=500)
-    history = model.fit(ring_dataset(), steps_per_epoch=pick(normal=50, smoke=5), epochs=6, callbacks=[alarm, snaps], verbose=0)
+    history = model.fit(
+        ring_dataset(),
+        steps_per_epoch=pick(normal=50, smoke=5),
+        epochs=6,
+        callbacks=[alarm, snaps],
+        verbose=0,
+    )
     axes[0].semilogy(np.maximum(history.history["g_grad_norm"], 1e-12), "o-", label=loss)
     axes[1].plot([np.linalg.norm(s.mean(0) - 0.0) for s in snaps.samples], "o-", label=loss)
     print(f"{loss}: {health.alarm_summary([alarm]) or 'no alarm'}")
@@ -294,10 +343,19 @@ for name, options in fixes.items():
         samples = model.sample(2000)
         monitor = next(cb for cb in callbacks if isinstance(cb, health.ModeCollapseMonitor))
         alarms = {a["kind"] for cb in callbacks for a in getattr(cb, "alarms", [])}
-        runs.append(dict(samples=samples, modes=mode_stats(samples), ratio=monitor.history[-1]["ratio"], alarms=alarms))
+        runs.append(
+            dict(
+                samples=samples,
+                modes=mode_stats(samples),
+                ratio=monitor.history[-1]["ratio"],
+                alarms=alarms,
+            )
+        )
     results[name] = runs
 
-fig, axes = plt.subplots(len(SEEDS), len(results), figsize=(2.3 * len(results), 2.4 * len(SEEDS)), squeeze=False)
+fig, axes = plt.subplots(
+    len(SEEDS), len(results), figsize=(2.3 * len(results), 2.4 * len(SEEDS)), squeeze=False
+)
 for col, (name, runs) in enumerate(results.items()):
     for row, r in enumerate(runs):
         ax = axes[row, col]
@@ -306,11 +364,25 @@ for col, (name, runs) in enumerate(results.items()):
         ax.set(xlim=(-3, 3), ylim=(-3, 3), aspect="equal", xticks=[], yticks=[])
         ax.set_title(f"{name}\nseed {SEEDS[row]}" if row == 0 else f"seed {SEEDS[row]}", fontsize=8)
 plt.show()
-show_table(["configuration", "modes covered (of 8) per seed", "high-quality samples (mean)", "collapsed runs",
-            "runs with a mode_collapse alarm"],
-           [[name, " / ".join(str(r["modes"][0]) for r in runs), float(np.mean([r["modes"][1] for r in runs])),
-             f"{sum(r['ratio'] < 0.3 for r in runs)} of {len(runs)}", f"{sum('mode_collapse' in r['alarms'] for r in runs)} of {len(runs)}"]
-            for name, runs in results.items()])
+show_table(
+    [
+        "configuration",
+        "modes covered (of 8) per seed",
+        "high-quality samples (mean)",
+        "collapsed runs",
+        "runs with a mode_collapse alarm",
+    ],
+    [
+        [
+            name,
+            " / ".join(str(r["modes"][0]) for r in runs),
+            float(np.mean([r["modes"][1] for r in runs])),
+            f"{sum(r['ratio'] < 0.3 for r in runs)} of {len(runs)}",
+            f"{sum('mode_collapse' in r['alarms'] for r in runs)} of {len(runs)}",
+        ]
+        for name, runs in results.items()
+    ],
+)
 by_coverage = sorted(results, key=lambda n: -np.mean([r["modes"][0] for r in results[n]]))
 by_quality = sorted(results, key=lambda n: -np.mean([r["modes"][1] for r in results[n]]))
 print("most modes covered on average:", ", ".join(by_coverage[:3]))
@@ -346,6 +418,7 @@ print("most high-quality samples    :", ", ".join(by_quality[:3]))
 # step, the generator step and the gradient penalties. So DiffAugment is a subclass that overrides that
 # one hook; the shared `train_step` stays untouched:
 
+
 # %%
 def random_translate(images, max_shift):
     """Shift each image (B, H, W, C) by its own random (dy, dx) in [-max_shift, max_shift], filling with -1 (black).
@@ -354,8 +427,14 @@ def random_translate(images, max_shift):
     back to every pixel that stays in the frame."""
     batch, height, width = tf.shape(images)[0], images.shape[1], images.shape[2]
     shift = tf.random.uniform([batch, 2], -max_shift, max_shift + 1, dtype=tf.int32)
-    padded = tf.pad(images, [[0, 0], [max_shift, max_shift], [max_shift, max_shift], [0, 0]], constant_values=-1.0)
-    rows = tf.range(height)[None, :] + max_shift - shift[:, :1]  # (B, H): source row of each output row
+    padded = tf.pad(
+        images,
+        [[0, 0], [max_shift, max_shift], [max_shift, max_shift], [0, 0]],
+        constant_values=-1.0,
+    )
+    rows = (
+        tf.range(height)[None, :] + max_shift - shift[:, :1]
+    )  # (B, H): source row of each output row
     cols = tf.range(width)[None, :] + max_shift - shift[:, 1:]  # (B, W)
     out = tf.gather(padded, rows, axis=1, batch_dims=1)  # (B, H, W + 2 max_shift, C)
     return tf.gather(out, cols, axis=2, batch_dims=1)  # (B, H, W, C)
@@ -383,7 +462,12 @@ class DiffAugmentDCGAN(dcgan.DCGAN):
 digits, _ = data.load_arrays("digits", 8, seed=3)
 augmented = diff_augment(data.to_float(np.repeat(digits[:1], 8, axis=0))).numpy()
 plt.figure(figsize=(8, 1.4))
-plt.imshow(video_io.image_grid(np.concatenate([data.to_float(digits[:1]), augmented]), ncols=9)[..., 0], cmap="gray", vmin=-1, vmax=1)
+plt.imshow(
+    video_io.image_grid(np.concatenate([data.to_float(digits[:1]), augmented]), ncols=9)[..., 0],
+    cmap="gray",
+    vmin=-1,
+    vmax=1,
+)
 plt.title("a digit and 8 random augmentations of it", fontsize=9)
 plt.axis("off")
 plt.show()
@@ -393,8 +477,13 @@ x = tf.Variable(data.to_float(digits))
 with tf.GradientTape() as tape:
     total = tf.reduce_sum(random_translate(x, 4))
 grad = tape.gradient(total, x).numpy()
-print("gradient of sum(random_translate(x)) w.r.t. x:", grad.shape, "values", np.unique(grad),
-      f"| pixels still in the frame: {grad.mean():.0%}")
+print(
+    "gradient of sum(random_translate(x)) w.r.t. x:",
+    grad.shape,
+    "values",
+    np.unique(grad),
+    f"| pixels still in the frame: {grad.mean():.0%}",
+)
 
 # %% [markdown]
 # Does it help? DiffAugment shines when data are scarce, so both DCGANs below see only **128** training
@@ -405,10 +494,14 @@ print("gradient of sum(random_translate(x)) w.r.t. x:", grad.shape, "values", np
 # discriminator that generalises scores both alike.
 
 # %%
-print("precision:", runtime.set_precision())  # bf16 on CPUs with AMX / AVX512-BF16: ~1.7x faster here
+print(
+    "precision:", runtime.set_precision()
+)  # bf16 on CPUs with AMX / AVX512-BF16: ~1.7x faster here
 DIGITS_NUM, SIZE = 128, 16
 DC_STEPS = pick(normal=3000, smoke=4)
-train_digits = data.to_float(data.load_arrays("digits", DIGITS_NUM, image_size=SIZE, seed=0)[0])  # what make_dataset(seed=0) holds
+train_digits = data.to_float(
+    data.load_arrays("digits", DIGITS_NUM, image_size=SIZE, seed=0)[0]
+)  # what make_dataset(seed=0) holds
 fresh_digits = data.to_float(data.load_arrays("digits", 1000, image_size=SIZE, seed=99)[0])
 fresh_features = extractors.image_features(fresh_digits)
 
@@ -429,19 +522,41 @@ class MemorisationGap(keras.callbacks.Callback):
 def train_dcgan(model_class, seed=0):
     runtime.set_seed(seed)
     filters, latent = pick(normal=32, smoke=4), 32
-    model = model_class(dcgan.build_generator(latent, SIZE, 1, filters), dcgan.build_discriminator(SIZE, 1, filters),
-                        latent, seed=seed)
-    model.compile(d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5), g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5))
-    ds = data.make_dataset("digits", batch_size=pick(normal=64, smoke=16), num=DIGITS_NUM, image_size=SIZE, seed=0)
+    model = model_class(
+        dcgan.build_generator(latent, SIZE, 1, filters),
+        dcgan.build_discriminator(SIZE, 1, filters),
+        latent,
+        seed=seed,
+    )
+    model.compile(
+        d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
+        g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
+    )
+    ds = data.make_dataset(
+        "digits", batch_size=pick(normal=64, smoke=16), num=DIGITS_NUM, image_size=SIZE, seed=0
+    )
     callbacks = health.default_health_callbacks("dcgan", real_batch=train_digits[:64])
     gap = MemorisationGap()
     per_epoch = pick(normal=100, smoke=2)
-    model.fit(ds, steps_per_epoch=per_epoch, epochs=DC_STEPS // per_epoch, callbacks=callbacks + [gap], verbose=0)
+    model.fit(
+        ds,
+        steps_per_epoch=per_epoch,
+        epochs=DC_STEPS // per_epoch,
+        callbacks=callbacks + [gap],
+        verbose=0,
+    )
     samples = model.sample(pick(normal=1000, smoke=64))
     monitor = next(cb for cb in callbacks if isinstance(cb, health.ModeCollapseMonitor))
-    return dict(samples=samples, callbacks=callbacks, gaps=gap.gaps, diversity=monitor.history[-1]["ratio"],
-                fid=distances.frechet_distance_from_features(fresh_features, extractors.image_features(samples)),
-                recognisable=float(np.mean(extractors.image_probs(samples).max(1) >= 0.9)))
+    return dict(
+        samples=samples,
+        callbacks=callbacks,
+        gaps=gap.gaps,
+        diversity=monitor.history[-1]["ratio"],
+        fid=distances.frechet_distance_from_features(
+            fresh_features, extractors.image_features(samples)
+        ),
+        recognisable=float(np.mean(extractors.image_probs(samples).max(1) >= 0.9)),
+    )
 
 
 dc_runs = {"DCGAN": train_dcgan(dcgan.DCGAN), "DCGAN + DiffAugment": train_dcgan(DiffAugmentDCGAN)}
@@ -451,16 +566,44 @@ for ax, (name, r) in zip(axes, dc_runs.items()):
     ax.set_title(f"{name}: {DC_STEPS} steps on {DIGITS_NUM} digits", fontsize=9)
     ax.axis("off")
 for name, r in dc_runs.items():
-    axes[2].plot(np.arange(1, len(r["gaps"]) + 1) * pick(normal=100, smoke=2), r["gaps"], "o-", ms=3, label=name)
+    axes[2].plot(
+        np.arange(1, len(r["gaps"]) + 1) * pick(normal=100, smoke=2),
+        r["gaps"],
+        "o-",
+        ms=3,
+        label=name,
+    )
 axes[2].axhline(0, color="k", lw=0.8)
-axes[2].set(xlabel="generator steps", ylabel="D logit: training - fresh digits", title="memorisation")
+axes[2].set(
+    xlabel="generator steps", ylabel="D logit: training - fresh digits", title="memorisation"
+)
 axes[2].legend()
 fig.savefig(OUT / "diffaugment.png", dpi=80)
 plt.show()
-show_table(["run", "digit-FID", "recognisable (p >= 0.9)", "final memorisation gap", "final diversity vs real", "alarms"],
-           [[name, r["fid"], r["recognisable"], r["gaps"][-1], r["diversity"],
-             ", ".join(sorted({a["kind"] for cb in r["callbacks"] for a in getattr(cb, "alarms", [])})) or "-"]
-            for name, r in dc_runs.items()])
+show_table(
+    [
+        "run",
+        "digit-FID",
+        "recognisable (p >= 0.9)",
+        "final memorisation gap",
+        "final diversity vs real",
+        "alarms",
+    ],
+    [
+        [
+            name,
+            r["fid"],
+            r["recognisable"],
+            r["gaps"][-1],
+            r["diversity"],
+            ", ".join(
+                sorted({a["kind"] for cb in r["callbacks"] for a in getattr(cb, "alarms", [])})
+            )
+            or "-",
+        ]
+        for name, r in dc_runs.items()
+    ],
+)
 for name, r in dc_runs.items():
     print(f"{name}:", health.alarm_summary(r["callbacks"]) or "no alarms")
 
@@ -496,6 +639,7 @@ print(f"stopped after {generator_steps(model)} of 200 steps:", guard.tripped)
 # extra callback: at generator step `at`, both learning rates jump to 1e10. Adam moves every weight by about
 # the learning rate per step, so float32 overflows within two steps.
 
+
 # %%
 class LearningRateBomb(keras.callbacks.Callback):
     """A broken schedule: at generator step `at` both learning rates become `lr`."""
@@ -510,17 +654,28 @@ class LearningRateBomb(keras.callbacks.Callback):
                 optimizer.learning_rate.assign(self.lr)
 
 
-cfg = get_config("gaussian", "tiny", steps=pick(normal=300, smoke=40), steps_per_epoch=pick(normal=50, smoke=10))
+cfg = get_config(
+    "gaussian", "tiny", steps=pick(normal=300, smoke=40), steps_per_epoch=pick(normal=50, smoke=10)
+)
 run_dir = OUT / "diverging"
 shutil.rmtree(run_dir, ignore_errors=True)  # start from scratch every time the notebook runs
 try:
-    tfvidgan.train.train(cfg, run_dir, extra_callbacks=[LearningRateBomb(at=pick(normal=175, smoke=25))], verbose=0)
+    tfvidgan.train.train(
+        cfg, run_dir, extra_callbacks=[LearningRateBomb(at=pick(normal=175, smoke=25))], verbose=0
+    )
 except tfvidgan.train.TrainingDiverged as err:
     print("TrainingDiverged:", err)
 print("checkpoint.json:", json.loads((run_dir / "checkpoint.json").read_text()))
 history = tfvidgan.train.read_history(run_dir / "history.csv")
-show_table(["epoch", "d_loss", "g_loss", "d_grad_norm"],
-           [[int(e) + 1, d, g, n] for e, d, g, n in zip(history["epoch"], history["d_loss"], history["g_loss"], history["d_grad_norm"])])
+show_table(
+    ["epoch", "d_loss", "g_loss", "d_grad_norm"],
+    [
+        [int(e) + 1, d, g, n]
+        for e, d, g, n in zip(
+            history["epoch"], history["d_loss"], history["g_loss"], history["d_grad_norm"]
+        )
+    ],
+)
 
 # %% [markdown]
 # The epoch in which the bomb went off logged non-finite losses, but its weights were never saved: the
@@ -535,8 +690,10 @@ show_table(["epoch", "d_loss", "g_loss", "d_grad_norm"],
 # %%
 model = tfvidgan.train.train(cfg, run_dir, verbose=0)
 fake = model.sample(5000)
-print(f"resumed and finished: step {generator_steps(model)}, samples mean {fake.mean():.2f} std {fake.std():.2f} "
-      f"(target N(4, 1.25²); a tiny run, not converged)")
+print(
+    f"resumed and finished: step {generator_steps(model)}, samples mean {fake.mean():.2f} std {fake.std():.2f} "
+    f"(target N(4, 1.25²); a tiny run, not converged)"
+)
 
 # %% [markdown]
 # ## Exercises
@@ -549,6 +706,7 @@ print(f"resumed and finished: step {generator_steps(model)}, samples mean {fake.
 # From raw logits `(B, 1)`: $\mathbb{E}[\max(0, 1 - D(x))] + \mathbb{E}[\max(0, 1 + D(G(z)))]$
 # (Lim & Ye 2017, https://arxiv.org/abs/1705.02894). The check compares with
 # `tfvidgan.losses.hinge_discriminator_loss`.
+
 
 # %%
 def my_hinge_d_loss(real_logits, fake_logits):
@@ -567,6 +725,7 @@ course.check("Exercise 13.1", my_hinge_d_loss, nb13.check_hinge_d_loss)
 # `critic` maps `real` (images `(B, H, W, C)` or videos `(B, T, H, W, C)`) to logits `(B, 1)`. Use
 # `tf.GradientTape` and `tape.watch(real)`. (`GAN.compile(r1_gamma=γ)` adds γ/2 · R1 to the discriminator's loss.)
 
+
 # %%
 def my_r1_penalty(critic, real):
     # TODO
@@ -583,6 +742,7 @@ course.check("Exercise 13.2", my_r1_penalty, nb13.check_r1_penalty)
 # and right by `dx` pixels (negative values: up / left), fill the uncovered border with -1 (black), keep
 # the shape, and use only TensorFlow ops so gradients flow back to the pixels. Unlike `tf.roll`, nothing
 # wraps around.
+
 
 # %%
 def my_shift(images, dy, dx):

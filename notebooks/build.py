@@ -20,15 +20,23 @@ KERNEL = {"name": "python3", "display_name": "Python 3", "language": "python"}
 
 def sources() -> list[Path]:
     """Every notebook source: ``notebooks/NN_*.py`` and ``notebooks/solutions/NN_*.py``."""
-    return sorted(HERE.glob("[0-9][0-9]_*.py")) + sorted((HERE / "solutions").glob("[0-9][0-9]_*.py"))
+    return sorted(HERE.glob("[0-9][0-9]_*.py")) + sorted(
+        (HERE / "solutions").glob("[0-9][0-9]_*.py")
+    )
 
 
 def to_notebook(source: Path):
     nb = jupytext.read(source)
-    nb.metadata = {"kernelspec": KERNEL, "language_info": {"name": "python"}, "colab": {"provenance": []}}
+    nb.metadata = {
+        "kernelspec": KERNEL,
+        "language_info": {"name": "python"},
+        "colab": {"provenance": []},
+    }
     for i, cell in enumerate(nb.cells):
         cell.metadata = {}
-        cell.id = hashlib.sha1(f"{i}:{cell.source}".encode()).hexdigest()[:12]  # stable ids: clean diffs
+        cell.id = hashlib.sha1(f"{i}:{cell.source}".encode()).hexdigest()[
+            :12
+        ]  # stable ids: clean diffs
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
     return nb

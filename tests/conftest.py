@@ -1,7 +1,9 @@
 import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-os.environ.setdefault("TFVIDGAN_PRECISION", "float32")  # exact maths in tests; bf16 is tested explicitly
+os.environ.setdefault(
+    "TFVIDGAN_PRECISION", "float32"
+)  # exact maths in tests; bf16 is tested explicitly
 
 import keras  # noqa: E402
 import pytest  # noqa: E402

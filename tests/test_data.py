@@ -95,7 +95,13 @@ def test_same_seed_identical_different_seed_differs(name):
 
 
 def test_dataset_registry():
-    assert D.dataset_names() == ["digits", "moving_digits", "moving_digits2", "bouncing_shapes", "gaussian1d"]
+    assert D.dataset_names() == [
+        "digits",
+        "moving_digits",
+        "moving_digits2",
+        "bouncing_shapes",
+        "gaussian1d",
+    ]
     for name, spec in D.DATASETS.items():
         assert spec.name == name
         assert spec.kind in ("image", "video", "vector")
@@ -252,8 +258,14 @@ def test_rendering_is_fast():
         (lambda: S.gaussian_1d(5, stddev=0), "stddev must be > 0"),
         (lambda: D.load_arrays("mnist", 4), "valid names are: digits, moving_digits"),
         (lambda: D.make_dataset("digits", batch_size=0), "batch_size must be an integer >= 1"),
-        (lambda: D.make_dataset("digits", batch_size=64, num=10), "batch_size (64) must be <= num (10)"),
-        (lambda: D.make_dataset("gaussian1d", batch_size=4, num=8, with_labels=True), "has no labels"),
+        (
+            lambda: D.make_dataset("digits", batch_size=64, num=10),
+            "batch_size (64) must be <= num (10)",
+        ),
+        (
+            lambda: D.make_dataset("gaussian1d", batch_size=4, num=8, with_labels=True),
+            "has no labels",
+        ),
     ],
 )
 def test_bad_arguments_raise_helpful_errors(call, message):
@@ -312,8 +324,14 @@ def test_make_dataset_batches(name, shape):
 def test_make_dataset_with_labels_and_no_shuffle():
     tf = pytest.importorskip("tensorflow")
     ds = D.make_dataset(
-        "moving_digits", batch_size=5, num=10, num_frames=4, seed=2,
-        with_labels=True, shuffle=False, repeat=False,
+        "moving_digits",
+        batch_size=5,
+        num=10,
+        num_frames=4,
+        seed=2,
+        with_labels=True,
+        shuffle=False,
+        repeat=False,
     )
     pairs = list(ds)
     assert len(pairs) == 2
@@ -325,7 +343,9 @@ def test_make_dataset_with_labels_and_no_shuffle():
 
 
 def test_make_dataset_keeps_remainder_when_asked():
-    ds = D.make_dataset("digits", batch_size=4, num=10, shuffle=False, repeat=False, drop_remainder=False)
+    ds = D.make_dataset(
+        "digits", batch_size=4, num=10, shuffle=False, repeat=False, drop_remainder=False
+    )
     assert [int(x.shape[0]) for x in ds] == [4, 4, 2]
 
 
@@ -334,7 +354,9 @@ def test_make_dataset_keeps_remainder_when_asked():
 # ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name, key", [("moving_digits2", "videos"), ("digits", "images"), ("gaussian1d", "samples")])
+@pytest.mark.parametrize(
+    "name, key", [("moving_digits2", "videos"), ("digits", "images"), ("gaussian1d", "samples")]
+)
 def test_export_npz_round_trip(tmp_path, name, key):
     out = tmp_path / "nested" / "folder" / "clips.npz"
     written = D.export_npz(name, 6, out, image_size=32, num_frames=4, seed=9)

@@ -48,8 +48,16 @@ def test_vgan_run(runs, capsys):
     assert saved["generated"]["fvd"] == results["generated"]["fvd"]
     assert results["model"] == "vgan" and results["dataset"] == "moving_digits"
     gen, base = results["generated"], results["baseline"]
-    for key in ("fvd", "kid", "precision", "recall", "recognisable_frames", "digit_coverage",
-                "clip_consistency", "motion_coverage"):
+    for key in (
+        "fvd",
+        "kid",
+        "precision",
+        "recall",
+        "recognisable_frames",
+        "digit_coverage",
+        "clip_consistency",
+        "motion_coverage",
+    ):
         assert math.isfinite(gen[key]) and math.isfinite(base[key]), key
     assert all(math.isfinite(v) for v in finite_numbers(results))
     assert set(gen["motion"]) >= {"frozen_fraction", "temporal_ssim", "flow_mean_magnitude"}

@@ -28,6 +28,7 @@ SEED = 31_337
 # Shipped weights and accuracy
 # ---------------------------------------------------------------------------
 
+
 def test_weights_and_metadata_are_shipped():
     total = 0
     for name in (ex.DIGIT_NAME, ex.VIDEO_NAME):
@@ -36,7 +37,7 @@ def test_weights_and_metadata_are_shipped():
         assert weights.is_file()
         total += weights.stat().st_size
         assert meta["held_out_accuracy"] >= 0.98
-    assert total < 1.5 * 2 ** 20
+    assert total < 1.5 * 2**20
 
 
 def test_digit_classifier_accuracy_and_features():
@@ -105,6 +106,7 @@ def test_fid_real_vs_real_much_smaller_than_real_vs_noise():
 # ---------------------------------------------------------------------------
 # Downloads: a loopback server, or nothing listening
 # ---------------------------------------------------------------------------
+
 
 def dead_port():
     """A loopback port with nothing listening (connections are refused at once)."""

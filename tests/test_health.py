@@ -19,13 +19,20 @@ def _adam():
 
 
 def _dcgan(loss="non_saturating"):
-    model = dcgan.DCGAN(dcgan.build_generator(LATENT, 16, 1, 4), dcgan.build_discriminator(16, 1, 4), LATENT, seed=1)
+    model = dcgan.DCGAN(
+        dcgan.build_generator(LATENT, 16, 1, 4), dcgan.build_discriminator(16, 1, 4), LATENT, seed=1
+    )
     model.compile(_adam(), _adam(), loss=loss)
     return model
 
 
 def _vgan():
-    model = vgan.VGAN(vgan.build_generator(LATENT, 4, 16, 1, 4), vgan.build_discriminator(4, 16, 1, 4), LATENT, seed=1)
+    model = vgan.VGAN(
+        vgan.build_generator(LATENT, 4, 16, 1, 4),
+        vgan.build_discriminator(4, 16, 1, 4),
+        LATENT,
+        seed=1,
+    )
     model.compile(_adam(), _adam())
     return model
 
@@ -197,7 +204,10 @@ def test_gradient_norm_alarm(image_model):
     cb.set_model(image_model)
     with pytest.warns(health.TrainingHealthWarning):
         _drive(cb, logs)
-    assert sorted(a["kind"] for a in cb.alarms) == ["discriminator_gradients_exploding", "generator_gradients_vanishing"]
+    assert sorted(a["kind"] for a in cb.alarms) == [
+        "discriminator_gradients_exploding",
+        "generator_gradients_vanishing",
+    ]
     assert all(a["step"] == 0 for a in cb.alarms)  # steps come from the (untrained) optimizer
 
 
@@ -269,7 +279,9 @@ def test_tensorboard_media_video(tmp_path):
     cb.on_train_end()
     assert glob.glob(str(tmp_path / "train" / "events.out.tfevents.*"))  # Keras's "train" run
     values = _read_events(tmp_path)
-    assert {"samples/frames", "samples/animation", "sample_diversity", "epoch_d_loss"} <= set(values)
+    assert {"samples/frames", "samples/animation", "sample_diversity", "epoch_d_loss"} <= set(
+        values
+    )
 
     steps, gifs = zip(*values["samples/animation"])
     assert steps == (0, 1)
@@ -304,9 +316,16 @@ def test_tensorboard_media_images(tmp_path, image_model):
 def test_default_callbacks_run_inside_fit(tmp_path):
     model = _dcgan()
     real = np.random.default_rng(0).uniform(-1, 1, (16, 16, 16, 1)).astype("float32")
-    callbacks = health.default_health_callbacks("dcgan", log_dir=tmp_path, real_batch=real, include_guard=True)
+    callbacks = health.default_health_callbacks(
+        "dcgan", log_dir=tmp_path, real_batch=real, include_guard=True
+    )
     assert [type(c).__name__ for c in callbacks] == [
-        "WeightGuard", "LossRatioAlarm", "GradientNormAlarm", "ModeCollapseMonitor", "TensorBoardMedia"]
+        "WeightGuard",
+        "LossRatioAlarm",
+        "GradientNormAlarm",
+        "ModeCollapseMonitor",
+        "TensorBoardMedia",
+    ]
     model.compile(_adam(), _adam(), run_eagerly=True)
     ds = tf.data.Dataset.from_tensor_slices(real).batch(4).repeat()
     with warnings.catch_warnings():  # two steps in, the samples are far less varied than real data
@@ -316,7 +335,9 @@ def test_default_callbacks_run_inside_fit(tmp_path):
     assert len(callbacks[3].history) == 2
     assert "samples/grid" in _read_events(tmp_path)
     assert isinstance(health.alarm_summary(callbacks), str)
-    assert [type(c).__name__ for c in health.default_health_callbacks("vae")] == ["ModeCollapseMonitor"]
+    assert [type(c).__name__ for c in health.default_health_callbacks("vae")] == [
+        "ModeCollapseMonitor"
+    ]
     with pytest.raises(ValueError, match="model_kind"):
         health.default_health_callbacks("audio")
 
@@ -331,21 +352,36 @@ def test_sample_monitor_writes_a_gif_per_epoch_and_displays_it(tmp_path, monkeyp
     monkeypatch.setattr(IPython.display, "display", lambda obj: shown.append(obj))
     model = _vgan()
     monitor = SampleMonitor(tmp_path / "samples", num=4, display=True, width=120)
-    ds = tf.data.Dataset.from_tensor_slices(np.zeros((8, 4, 16, 16, 1), "float32")).batch(4).repeat()
+    ds = (
+        tf.data.Dataset.from_tensor_slices(np.zeros((8, 4, 16, 16, 1), "float32")).batch(4).repeat()
+    )
     model.fit(ds, epochs=2, steps_per_epoch=1, verbose=0, callbacks=[monitor])
     assert [p.name for p in monitor.paths] == ["epoch_0001.gif", "epoch_0002.gif"]
     assert video_io.read_video(monitor.paths[-1]).shape[0] == 4  # one grid frame per video frame
-    assert len(shown) == 2 and shown[-1].width == 120 and shown[-1].data == monitor.paths[-1].read_bytes()
+    assert (
+        len(shown) == 2
+        and shown[-1].width == 120
+        and shown[-1].data == monitor.paths[-1].read_bytes()
+    )
 
 
 def test_sample_grids_of_an_infogan_cycle_through_its_codes():
     from tfvidgan.callbacks import fixed_inputs
     from tfvidgan.models import dcgan
 
-    model = dcgan.DCGAN(dcgan.build_generator(8, 16, 1, 4), dcgan.build_discriminator(16, 1, 4, info_codes=3), 8,
-                        info_codes=3)
+    model = dcgan.DCGAN(
+        dcgan.build_generator(8, 16, 1, 4),
+        dcgan.build_discriminator(16, 1, 4, info_codes=3),
+        8,
+        info_codes=3,
+    )
     latents, labels = fixed_inputs(model, 7, np.random.default_rng(0))
     assert labels is None and latents.shape == (7, 8)
-    assert np.array_equal(latents[:, :3].argmax(axis=1), [0, 1, 2, 0, 1, 2, 0]) and latents[:, :3].sum() == 7
+    assert (
+        np.array_equal(latents[:, :3].argmax(axis=1), [0, 1, 2, 0, 1, 2, 0])
+        and latents[:, :3].sum() == 7
+    )
     plain, _ = fixed_inputs(_vgan(), 7, np.random.default_rng(0))
-    assert np.allclose(plain[:, 3:], latents[:, 3:]) and not np.allclose(plain[:, :3], latents[:, :3])
+    assert np.allclose(plain[:, 3:], latents[:, 3:]) and not np.allclose(
+        plain[:, :3], latents[:, :3]
+    )

@@ -21,11 +21,23 @@ def sigmoid(x):
 @pytest.mark.parametrize(
     "name, d_expected, g_expected",
     [
-        ("non_saturating", -np.log(sigmoid(REAL)).mean() - np.log(1 - sigmoid(FAKE)).mean(), -np.log(sigmoid(FAKE)).mean()),
-        ("minimax", -np.log(sigmoid(REAL)).mean() - np.log(1 - sigmoid(FAKE)).mean(), np.log(1 - sigmoid(FAKE)).mean()),
+        (
+            "non_saturating",
+            -np.log(sigmoid(REAL)).mean() - np.log(1 - sigmoid(FAKE)).mean(),
+            -np.log(sigmoid(FAKE)).mean(),
+        ),
+        (
+            "minimax",
+            -np.log(sigmoid(REAL)).mean() - np.log(1 - sigmoid(FAKE)).mean(),
+            np.log(1 - sigmoid(FAKE)).mean(),
+        ),
         ("wasserstein", FAKE.mean() - REAL.mean(), -FAKE.mean()),
         ("hinge", np.maximum(0, 1 - REAL).mean() + np.maximum(0, 1 + FAKE).mean(), -FAKE.mean()),
-        ("least_squares", 0.5 * ((REAL - 1) ** 2).mean() + 0.5 * (FAKE**2).mean(), 0.5 * ((FAKE - 1) ** 2).mean()),
+        (
+            "least_squares",
+            0.5 * ((REAL - 1) ** 2).mean() + 0.5 * (FAKE**2).mean(),
+            0.5 * ((FAKE - 1) ** 2).mean(),
+        ),
     ],
 )
 def test_loss_pairs_match_closed_forms(name, d_expected, g_expected):
@@ -36,15 +48,22 @@ def test_loss_pairs_match_closed_forms(name, d_expected, g_expected):
 
 def test_label_smoothing_lowers_the_real_target():
     s = 0.1
-    expected = -(0.9 * np.log(sigmoid(REAL)) + 0.1 * np.log(1 - sigmoid(REAL))).mean() - np.log(1 - sigmoid(FAKE)).mean()
+    expected = (
+        -(0.9 * np.log(sigmoid(REAL)) + 0.1 * np.log(1 - sigmoid(REAL))).mean()
+        - np.log(1 - sigmoid(FAKE)).mean()
+    )
     got = losses.non_saturating_discriminator_loss(REAL, FAKE, label_smoothing=s)
     np.testing.assert_allclose(float(got), expected, rtol=1e-5)
     got_ls = losses.least_squares_discriminator_loss(REAL, FAKE, label_smoothing=s)
-    np.testing.assert_allclose(float(got_ls), 0.5 * ((REAL - 0.9) ** 2).mean() + 0.5 * (FAKE**2).mean(), rtol=1e-5)
+    np.testing.assert_allclose(
+        float(got_ls), 0.5 * ((REAL - 0.9) ** 2).mean() + 0.5 * (FAKE**2).mean(), rtol=1e-5
+    )
 
 
 def test_losses_accept_bfloat16_logits_and_return_float32():
-    out = losses.hinge_discriminator_loss(tf.constant(REAL, tf.bfloat16), tf.constant(FAKE, tf.bfloat16))
+    out = losses.hinge_discriminator_loss(
+        tf.constant(REAL, tf.bfloat16), tf.constant(FAKE, tf.bfloat16)
+    )
     assert out.dtype == tf.float32
 
 
@@ -76,8 +95,12 @@ def test_gradient_penalty_of_a_linear_critic(shape):
     fake = tf.constant(rng.normal(size=shape).astype("float32"))
     alpha = tf.constant(rng.uniform(size=(shape[0],) + (1,) * (len(shape) - 1)).astype("float32"))
     expected = (np.linalg.norm(w.numpy()) - 1.0) ** 2
-    np.testing.assert_allclose(float(losses.gradient_penalty(critic, real, fake, alpha)), expected, rtol=1e-4)
-    np.testing.assert_allclose(float(losses.r1_penalty(critic, real)), np.sum(w.numpy() ** 2), rtol=1e-4)
+    np.testing.assert_allclose(
+        float(losses.gradient_penalty(critic, real, fake, alpha)), expected, rtol=1e-4
+    )
+    np.testing.assert_allclose(
+        float(losses.r1_penalty(critic, real)), np.sum(w.numpy() ** 2), rtol=1e-4
+    )
 
 
 def test_gradient_penalty_uses_the_interpolates():
@@ -87,7 +110,9 @@ def test_gradient_penalty_uses_the_interpolates():
     fake = tf.zeros((2, 1, 1, 4))
     alpha = tf.constant([0.25, 1.0], shape=(2, 1, 1, 1))
     # x_hat = alpha * 1: norm = alpha * sqrt(4) = 2 alpha -> (0.5-1)^2, (2-1)^2
-    np.testing.assert_allclose(float(losses.gradient_penalty(critic, real, fake, alpha)), (0.25 + 1.0) / 2, rtol=1e-5)
+    np.testing.assert_allclose(
+        float(losses.gradient_penalty(critic, real, fake, alpha)), (0.25 + 1.0) / 2, rtol=1e-5
+    )
 
 
 def test_info_loss_is_the_cross_entropy_of_the_code_guess():

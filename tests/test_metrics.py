@@ -42,6 +42,7 @@ def rng(seed=0):
 # Frechet distance
 # ---------------------------------------------------------------------------
 
+
 def test_gaussian_stats_matches_numpy():
     x = rng().normal(size=(50, 4))
     mu, sigma = gaussian_stats(x)
@@ -54,7 +55,7 @@ def test_gaussian_stats_matches_numpy():
 def test_frechet_1d_closed_form():
     # For 1-D Gaussians: d^2 = (m1 - m2)^2 + (s1 - s2)^2
     m1, s1, m2, s2 = 0.5, 2.0, -1.0, 0.5
-    value = frechet_distance([m1], [[s1 ** 2]], [m2], [[s2 ** 2]])
+    value = frechet_distance([m1], [[s1**2]], [m2], [[s2**2]])
     assert value == pytest.approx((m1 - m2) ** 2 + (s1 - s2) ** 2, rel=1e-9)
 
 
@@ -63,7 +64,7 @@ def test_frechet_diagonal_closed_form():
     mu1, mu2 = r.normal(size=5), r.normal(size=5)
     s1, s2 = r.uniform(0.5, 2, 5), r.uniform(0.5, 2, 5)
     expected = np.sum((mu1 - mu2) ** 2) + np.sum((s1 - s2) ** 2)
-    value = frechet_distance(mu1, np.diag(s1 ** 2), mu2, np.diag(s2 ** 2))
+    value = frechet_distance(mu1, np.diag(s1**2), mu2, np.diag(s2**2))
     assert value == pytest.approx(expected, rel=1e-8)
     assert isinstance(value, float)
 
@@ -80,7 +81,7 @@ def test_frechet_identical_and_symmetric():
 
 def test_frechet_rank_deficient_is_finite():
     r = rng(3)
-    a = r.normal(size=(10, 64))          # N < D: singular covariances
+    a = r.normal(size=(10, 64))  # N < D: singular covariances
     b = r.normal(size=(10, 64)) + 0.5
     value = frechet_distance_from_features(a, b)
     assert np.isfinite(value) and value >= 0.0
@@ -124,6 +125,7 @@ def test_feature_validation_messages():
 # KID / MMD
 # ---------------------------------------------------------------------------
 
+
 def test_mmd2_unbiased_by_hand():
     kxx = np.array([[9.0, 1.0], [1.0, 9.0]])
     kyy = np.array([[9.0, 2.0, 4.0], [2.0, 9.0, 6.0], [4.0, 6.0, 9.0]])
@@ -164,6 +166,7 @@ def test_kid_subset_size_capped_and_deterministic():
 # Inception score
 # ---------------------------------------------------------------------------
 
+
 def test_inception_score_identical_rows_is_one():
     probs = np.tile([0.7, 0.2, 0.1], (20, 1))
     mean, std = inception_score(probs, num_splits=4)
@@ -172,7 +175,7 @@ def test_inception_score_identical_rows_is_one():
 
 def test_inception_score_uniform_one_hot_is_k():
     k = 5
-    probs = np.eye(k)[np.arange(50) % k]   # every split of 5 rows holds each class once
+    probs = np.eye(k)[np.arange(50) % k]  # every split of 5 rows holds each class once
     mean, std = inception_score(probs, num_splits=10)
     assert mean == pytest.approx(k) and std == pytest.approx(0.0, abs=1e-9)
 
@@ -188,6 +191,7 @@ def test_inception_score_validation():
 # Precision / recall, density / coverage
 # ---------------------------------------------------------------------------
 
+
 def test_precision_recall_identical_and_far():
     real = rng(8).normal(size=(200, 8))
     same = precision_recall(real, real.copy(), k=3)
@@ -199,7 +203,7 @@ def test_precision_recall_identical_and_far():
 def test_precision_high_recall_low_for_collapsed_generator():
     r = rng(10)
     real = r.normal(size=(300, 2))
-    fake = r.normal(size=(300, 2)) * 0.1     # all samples in the real bulk
+    fake = r.normal(size=(300, 2)) * 0.1  # all samples in the real bulk
     pr = precision_recall(real, fake, k=3)
     assert pr["precision"] > 0.9
     assert pr["recall"] < 0.5
@@ -210,7 +214,7 @@ def test_density_coverage():
     real = r.normal(size=(300, 4))
     same = density_coverage(real, real.copy(), k=5)
     assert same["coverage"] == 1.0
-    assert same["density"] == pytest.approx(6 / 5)   # each point is in its own ball + k others
+    assert same["density"] == pytest.approx(6 / 5)  # each point is in its own ball + k others
     good = density_coverage(real, r.normal(size=(300, 4)), k=5)
     assert 0.6 < good["density"] < 1.5 and good["coverage"] > 0.8
     collapsed = density_coverage(real, np.zeros((300, 4)) + 0.01 * r.normal(size=(300, 4)), k=5)
@@ -223,12 +227,13 @@ def test_density_coverage():
 # Class metrics and sample diversity
 # ---------------------------------------------------------------------------
 
+
 def test_class_histogram_and_coverage():
     labels = np.array([0, 0, 2, 2, 2, 4])
     np.testing.assert_array_equal(class_histogram(labels, 5), [2, 0, 3, 0, 1])
     np.testing.assert_allclose(class_histogram(labels, 5, normalize=True).sum(), 1.0)
     assert class_coverage(labels, 5) == pytest.approx(3 / 5)
-    scores = np.eye(4)[[1, 1, 3]]                     # (N, K) scores are argmax-ed
+    scores = np.eye(4)[[1, 1, 3]]  # (N, K) scores are argmax-ed
     assert class_coverage(scores, 4) == pytest.approx(2 / 4)
     with pytest.raises(ValueError, match=r"must be in \[0, 5\)"):
         class_coverage([0, 5], 5)
@@ -240,18 +245,18 @@ def test_conditional_accuracy_per_class():
     result = conditional_accuracy(predicted, requested, num_classes=4)
     assert result["accuracy"] == pytest.approx(4 / 8)
     assert result["per_class"][:3] == pytest.approx([0.75, 0.5, 0.0])
-    assert np.isnan(result["per_class"][3])           # class 3 never requested
+    assert np.isnan(result["per_class"][3])  # class 3 never requested
     with pytest.raises(ValueError, match="differ in length"):
         conditional_accuracy([0, 1], [0, 1, 1])
 
 
 def test_sample_diversity():
     a = np.zeros((2, 4, 4, 1), np.float32)
-    a[1] = 1.0                                       # distance sqrt(16) = 4
+    a[1] = 1.0  # distance sqrt(16) = 4
     assert sample_diversity(a) == pytest.approx(4.0)
     assert sample_diversity(np.zeros((5, 2, 4, 4, 3))) == 0.0
     u8 = np.stack([np.zeros((2, 2, 1), np.uint8), np.full((2, 2, 1), 255, np.uint8)])
-    assert sample_diversity(u8) == pytest.approx(4.0)   # [-1 .. 1] over 4 pixels
+    assert sample_diversity(u8) == pytest.approx(4.0)  # [-1 .. 1] over 4 pixels
     with pytest.raises(ValueError, match=r"N >= 2"):
         sample_diversity(np.zeros((1, 4, 4, 1)))
 
@@ -260,22 +265,24 @@ def test_sample_diversity():
 # Motion
 # ---------------------------------------------------------------------------
 
+
 def square_clip(t=6, size=32, side=8, speed=2, x0=4):
     """A white square on black moving right by ``speed`` px per frame, (T, H, W, 1)."""
     clip = -np.ones((t, size, size, 1), np.float32)
     for i in range(t):
         x = x0 + speed * i
-        clip[i, 12:12 + side, x:x + side] = 1.0
+        clip[i, 12 : 12 + side, x : x + side] = 1.0
     return clip
 
 
 def texture_clip(t=5, size=32, speed=2, seed=0):
     """A smooth random texture translating right by ``speed`` px per frame, (T, H, W, 3)."""
     import cv2
+
     noise = rng(seed).uniform(-1, 1, (size, size + speed * t)).astype(np.float32)
     big = cv2.GaussianBlur(noise, (0, 0), 2.0)
     big = big / np.abs(big).max()
-    frames = [big[:, speed * (t - i):speed * (t - i) + size] for i in range(t)]
+    frames = [big[:, speed * (t - i) : speed * (t - i) + size] for i in range(t)]
     return np.repeat(np.stack(frames)[..., None], 3, axis=-1)
 
 
@@ -295,7 +302,7 @@ def test_static_clip_is_frozen():
 
 def test_looping_clip():
     a, b = static_clip(t=1, seed=1)[0], static_clip(t=1, seed=2)[0]
-    loop = np.stack([a, b, a])                        # A -> B -> A
+    loop = np.stack([a, b, a])  # A -> B -> A
     frozen = np.stack([a, a, a])
     onward = np.stack([a, b, static_clip(t=1, seed=3)[0]])
     flags = looping_clips(np.stack([loop, frozen, onward]))
@@ -323,14 +330,15 @@ def test_temporal_ssim_and_psnr():
     assert temporal_ssim(moving) < 0.95
     assert temporal_psnr(static) == PSNR_CAP_DB
     assert 0.0 < temporal_psnr(moving) < 40.0
-    tiny = texture_clip(size=8)[None]                 # smaller than the 11x11 SSIM window
+    tiny = texture_clip(size=8)[None]  # smaller than the 11x11 SSIM window
     assert np.isfinite(temporal_ssim(tiny))
 
 
 def test_uint8_videos_are_accepted():
     clip = ((square_clip(t=4) + 1.0) * 127.5).astype(np.uint8)[None]
-    np.testing.assert_allclose(frame_difference_energy(clip),
-                               frame_difference_energy(square_clip(t=4)[None]), rtol=1e-6)
+    np.testing.assert_allclose(
+        frame_difference_energy(clip), frame_difference_energy(square_clip(t=4)[None]), rtol=1e-6
+    )
 
 
 def test_motion_summary_keys_and_fractions():
@@ -338,8 +346,13 @@ def test_motion_summary_keys_and_fractions():
     summary = motion_summary(videos)
     assert summary["frozen_fraction"] == 0.5
     assert summary["looping_fraction"] == 0.0
-    assert set(summary) >= {"frame_difference_energy", "temporal_ssim", "temporal_psnr",
-                            "flow_mean_magnitude", "flow_mean_dx"}
+    assert set(summary) >= {
+        "frame_difference_energy",
+        "temporal_ssim",
+        "temporal_psnr",
+        "flow_mean_magnitude",
+        "flow_mean_dx",
+    }
     assert all(isinstance(v, float) for v in summary.values())
 
 

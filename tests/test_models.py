@@ -21,7 +21,9 @@ def _images(n=8, size=16, channels=1):
 
 
 def _videos(n=4, frames=4, size=16, channels=1):
-    return np.random.default_rng(0).uniform(-1, 1, (n, frames, size, size, channels)).astype("float32")
+    return (
+        np.random.default_rng(0).uniform(-1, 1, (n, frames, size, size, channels)).astype("float32")
+    )
 
 
 def _weights(network):
@@ -40,7 +42,9 @@ def _fit_one_step(model, data, run_eagerly=True, **compile_kwargs):
     """
     model.compile(_adam(), _adam(), run_eagerly=run_eagerly, **compile_kwargs)
     g0, d0 = _weights(model.generator), _weights(model.discriminator)
-    hist = model.fit(tf.data.Dataset.from_tensor_slices(data).batch(4), epochs=1, steps_per_epoch=1, verbose=0)
+    hist = model.fit(
+        tf.data.Dataset.from_tensor_slices(data).batch(4), epochs=1, steps_per_epoch=1, verbose=0
+    )
     logs = {k: v[-1] for k, v in hist.history.items()}
     assert all(np.isfinite(v) for v in logs.values()), logs
     assert _changed(g0, model.generator), "generator weights did not change"
@@ -49,7 +53,9 @@ def _fit_one_step(model, data, run_eagerly=True, **compile_kwargs):
 
 
 def _dcgan():
-    return dcgan.DCGAN(dcgan.build_generator(LATENT, 16, 1, 4), dcgan.build_discriminator(16, 1, 4), LATENT, seed=1)
+    return dcgan.DCGAN(
+        dcgan.build_generator(LATENT, 16, 1, 4), dcgan.build_discriminator(16, 1, 4), LATENT, seed=1
+    )
 
 
 # --- shapes and ranges ------------------------------------------------------
@@ -65,7 +71,9 @@ def test_dcgan_shapes_and_range(size, channels):
     assert d(x).shape == (3, 1)
 
 
-@pytest.mark.parametrize("frames, size, channels", [(8, 32, 1), (16, 32, 1), (16, 64, 3), (12, 16, 1)])
+@pytest.mark.parametrize(
+    "frames, size, channels", [(8, 32, 1), (16, 32, 1), (16, 64, 3), (12, 16, 1)]
+)
 @pytest.mark.parametrize("two_stream", [False, True])
 def test_vgan_shapes_and_range(frames, size, channels, two_stream):
     g = vgan.build_generator(LATENT, frames, size, channels, 4, two_stream=two_stream)
@@ -84,7 +92,11 @@ def test_vgan_frames_differ_over_time():
 
 def _first_volume_halves(g, z):
     """The generator's first feature volume, split into its shared and per-time halves, each (B, t0, 4, 4, C/2)."""
-    first = next(layer for layer in g.layers if isinstance(layer, keras.layers.Concatenate) and layer.axis == -1)
+    first = next(
+        layer
+        for layer in g.layers
+        if isinstance(layer, keras.layers.Concatenate) and layer.axis == -1
+    )
     return np.split(keras.Model(g.input, first.output)(z).numpy(), 2, axis=-1)  # what, how
 
 
@@ -103,8 +115,12 @@ def test_motion_dim_splits_z_into_content_and_motion_codes():
     what, how = _first_volume_halves(g, z)
     what_m, how_m = _first_volume_halves(g, new_motion)
     what_c, how_c = _first_volume_halves(g, new_content)
-    assert np.allclose(what, what_m) and not np.allclose(how, how_m)  # the motion code moves only "how"
-    assert np.allclose(how, how_c) and not np.allclose(what, what_c)  # the content code moves only "what"
+    assert np.allclose(what, what_m) and not np.allclose(
+        how, how_m
+    )  # the motion code moves only "how"
+    assert np.allclose(how, how_c) and not np.allclose(
+        what, what_c
+    )  # the content code moves only "what"
     assert g(z).shape == (1, 16, 32, 32, 1)
 
 
@@ -118,8 +134,12 @@ def test_conditional_batch_norm_scales_and_shifts_each_channel_by_the_style():
     dense_gamma, dense_beta = [l for l in block.layers if isinstance(l, keras.layers.Dense)]
     gamma = s @ dense_gamma.kernel.numpy() + dense_gamma.bias.numpy()  # (B, 4)
     beta = s @ dense_beta.kernel.numpy() + dense_beta.bias.numpy()
-    normalised = x / np.sqrt(1.0 + bn.epsilon)  # inference: moving mean 0, variance 1, no own scale/shift
-    expected = np.maximum(normalised * (1 + gamma[:, None, None, None]) + beta[:, None, None, None], 0)
+    normalised = x / np.sqrt(
+        1.0 + bn.epsilon
+    )  # inference: moving mean 0, variance 1, no own scale/shift
+    expected = np.maximum(
+        normalised * (1 + gamma[:, None, None, None]) + beta[:, None, None, None], 0
+    )
     assert not bn.scale and not bn.center
     assert np.allclose(block([x, s], training=False).numpy(), expected, atol=1e-5)
     other = block([x, s[::-1]], training=False).numpy()
@@ -127,22 +147,36 @@ def test_conditional_batch_norm_scales_and_shifts_each_channel_by_the_style():
 
 
 def test_content_modulation_reaches_every_generator_block_and_not_the_motion_code():
-    g = vgan.build_generator(LATENT, 16, 32, 1, 4, shared_content=True, motion_dim=3, content_modulation=True)
-    conditional = [l for l in g.layers if isinstance(l, keras.layers.BatchNormalization) and not l.scale]
+    g = vgan.build_generator(
+        LATENT, 16, 32, 1, 4, shared_content=True, motion_dim=3, content_modulation=True
+    )
+    conditional = [
+        l for l in g.layers if isinstance(l, keras.layers.BatchNormalization) and not l.scale
+    ]
     assert len(conditional) == 3  # the first volume and both 3-D up blocks of a 32x32 generator
-    styles = [l for l in g.layers if isinstance(l, keras.layers.Dense) and l.input.shape[-1] == LATENT - 3]
+    styles = [
+        l for l in g.layers if isinstance(l, keras.layers.Dense) and l.input.shape[-1] == LATENT - 3
+    ]
     assert len(styles) == 1 + 2 * 3  # the shared "what" map, then a gamma and a beta per block
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    (dict(motion_dim=3), "needs shared_content=True"),
-    (dict(motion_dim=LATENT, shared_content=True), "leaving room for the content code"),
-    (dict(motion_dim=-1, shared_content=True), "not possible"),
-    (dict(motion_dim=3, shared_content=True, num_frames=2), "single time step"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(motion_dim=3), "needs shared_content=True"),
+        (dict(motion_dim=LATENT, shared_content=True), "leaving room for the content code"),
+        (dict(motion_dim=-1, shared_content=True), "not possible"),
+        (dict(motion_dim=3, shared_content=True, num_frames=2), "single time step"),
+    ],
+)
 def test_impossible_motion_codes_are_rejected_clearly(kwargs, message):
     with pytest.raises(ValueError, match=message):
-        vgan.build_generator(**(dict(latent_dim=LATENT, num_frames=8, image_size=16, channels=1, base_filters=4) | kwargs))
+        vgan.build_generator(
+            **(
+                dict(latent_dim=LATENT, num_frames=8, image_size=16, channels=1, base_filters=4)
+                | kwargs
+            )
+        )
 
 
 @pytest.mark.parametrize("bad", [dict(image_size=30), dict(image_size=4), dict(num_frames=1)])
@@ -179,7 +213,14 @@ def test_unknown_conditioning_is_rejected():
 @pytest.mark.parametrize("loss", sorted(losses.LOSSES))
 def test_one_train_step_per_loss(loss):
     logs = _fit_one_step(_dcgan(), _images(), loss=loss)
-    assert set(logs) >= {"d_loss", "g_loss", "real_score", "fake_score", "d_grad_norm", "g_grad_norm"}
+    assert set(logs) >= {
+        "d_loss",
+        "g_loss",
+        "real_score",
+        "fake_score",
+        "d_grad_norm",
+        "g_grad_norm",
+    }
 
 
 def test_train_step_compiles_to_a_graph():
@@ -190,7 +231,9 @@ def test_train_step_compiles_to_a_graph():
 
 def test_gradient_penalty_r1_dsteps_and_smoothing_in_one_step():
     model = _dcgan()
-    logs = _fit_one_step(model, _images(), loss="wasserstein", gradient_penalty=10.0, r1_gamma=1.0, d_steps=3)
+    logs = _fit_one_step(
+        model, _images(), loss="wasserstein", gradient_penalty=10.0, r1_gamma=1.0, d_steps=3
+    )
     assert int(model.d_optimizer.iterations) == 3 and int(model.g_optimizer.iterations) == 1
     _fit_one_step(_dcgan(), _images(), label_smoothing=0.1)
     assert np.isfinite(logs["d_loss"])
@@ -229,9 +272,13 @@ def test_frame_discriminator_judges_each_frame_alone():
     edited[:, 2] = -1.0  # blank frame 2 only
     out = d(edited).numpy()
     frame_changed = ~np.isclose(out[:, 4:], base[:, 4:], atol=1e-6)
-    assert frame_changed[:, 2].all() and not frame_changed[:, [0, 1, 3]].any()  # frames go through the 2-D judge one by one
+    assert (
+        frame_changed[:, 2].all() and not frame_changed[:, [0, 1, 3]].any()
+    )  # frames go through the 2-D judge one by one
     assert not np.allclose(out[:, 0], base[:, 0])  # the 3-D judge sees the edit too
-    assert vgan.build_discriminator(8, 16, 1, 4, frame_discriminator=3)(_videos(n=2, frames=8)).shape == (2, 6)
+    assert vgan.build_discriminator(8, 16, 1, 4, frame_discriminator=3)(
+        _videos(n=2, frames=8)
+    ).shape == (2, 6)
 
 
 def test_pooled_video_judge_sees_motion_and_leaves_detail_to_the_frame_judge():
@@ -239,9 +286,13 @@ def test_pooled_video_judge_sees_motion_and_leaves_detail_to_the_frame_judge():
     v = _videos(n=2) * 0.5
     base = d(v).numpy()
     assert base.shape == (2, 8)
-    checker = np.where((np.indices((16, 16)).sum(axis=0) % 2) == 0, 0.2, -0.2)[None, None, :, :, None]
+    checker = np.where((np.indices((16, 16)).sum(axis=0) % 2) == 0, 0.2, -0.2)[
+        None, None, :, :, None
+    ]
     out = d(v + checker).numpy()  # detail that every 2x2 average removes
-    assert np.allclose(out[:, :4], base[:, :4], atol=1e-5)  # the 3-D judge sees the pooled clip only
+    assert np.allclose(
+        out[:, :4], base[:, :4], atol=1e-5
+    )  # the 3-D judge sees the pooled clip only
     assert not np.allclose(out[:, 4:], base[:, 4:], atol=1e-4)  # the frame judge sees every pixel
     model = vgan.VGAN(vgan.build_generator(LATENT, 4, 16, 1, 4), d, LATENT)
     assert np.isfinite(_fit_one_step(model, _videos())["d_loss"])
@@ -256,10 +307,14 @@ def test_pooled_video_judge_sees_motion_and_leaves_detail_to_the_frame_judge():
 def test_random_frames_draws_distinct_ordered_frames_per_clip():
     from tfvidgan.layers import RandomFrames
 
-    clips = np.arange(64 * 16, dtype="float32").reshape(64, 16, 1, 1, 1)  # value = 16 * clip + frame
+    clips = np.arange(64 * 16, dtype="float32").reshape(
+        64, 16, 1, 1, 1
+    )  # value = 16 * clip + frame
     picked = RandomFrames(4, seed=0)(clips, training=True).numpy()[..., 0, 0, 0]
     frames = picked - 16 * np.arange(64)[:, None]
-    assert picked.shape == (64, 4) and (np.diff(frames, axis=1) > 0).all()  # own clip, distinct, in order
+    assert (
+        picked.shape == (64, 4) and (np.diff(frames, axis=1) > 0).all()
+    )  # own clip, distinct, in order
     assert len({tuple(f) for f in frames}) > 30  # clips get different frames
     assert set(frames.ravel()) == set(range(16))  # every frame can be judged
     fixed = RandomFrames(4)(clips).numpy()[..., 0, 0, 0] - 16 * np.arange(64)[:, None]
@@ -267,8 +322,11 @@ def test_random_frames_draws_distinct_ordered_frames_per_clip():
 
 
 def test_video_gan_with_frame_discriminator_trains_with_every_penalty():
-    model = vgan.VGAN(vgan.build_generator(LATENT, 4, 16, 1, 4),
-                      vgan.build_discriminator(4, 16, 1, 4, spectral_norm=True, frame_discriminator=2), LATENT)
+    model = vgan.VGAN(
+        vgan.build_generator(LATENT, 4, 16, 1, 4),
+        vgan.build_discriminator(4, 16, 1, 4, spectral_norm=True, frame_discriminator=2),
+        LATENT,
+    )
     logs = _fit_one_step(model, _videos(), loss="hinge", gradient_penalty=1.0, r1_gamma=1.0)
     assert logs["d_loss"] > 0  # hinge: positive until D separates every logit by a margin
 
@@ -280,35 +338,58 @@ def test_minibatch_stddev_shows_the_discriminator_a_collapsed_batch():
     collapsed = np.repeat(varied[:1], 4, axis=0)
     out = MinibatchStddev()(varied).numpy()
     assert out.shape == varied.shape[:-1] + (2,) and np.allclose(out[..., :1], varied)
-    expected = np.sqrt(varied.var(axis=0) + 1e-8).mean()  # spread per feature over the batch, averaged
+    expected = np.sqrt(
+        varied.var(axis=0) + 1e-8
+    ).mean()  # spread per feature over the batch, averaged
     assert np.allclose(out[..., 1], expected, atol=1e-5)
-    assert np.allclose(MinibatchStddev()(collapsed).numpy()[..., 1], 1e-4, atol=1e-6)  # no spread: sqrt(eps)
+    assert np.allclose(
+        MinibatchStddev()(collapsed).numpy()[..., 1], 1e-4, atol=1e-6
+    )  # no spread: sqrt(eps)
     d = vgan.build_discriminator(4, 16, 1, 4, frame_discriminator=2, minibatch_stddev=True)
     assert d(varied).shape == (4, 4)
-    assert not np.allclose(d(varied).numpy()[:1], d(np.concatenate([varied[:1]] * 4)).numpy()[:1])  # same clip, other batch
+    assert not np.allclose(
+        d(varied).numpy()[:1], d(np.concatenate([varied[:1]] * 4)).numpy()[:1]
+    )  # same clip, other batch
 
 
 def test_sampling_uses_the_generator_weight_average_and_puts_the_weights_back():
     model = _dcgan()
-    model.compile(_adam(), keras.optimizers.Adam(1e-2, use_ema=True, ema_momentum=0.5), run_eagerly=True)
-    model.fit(tf.data.Dataset.from_tensor_slices(_images()).batch(4).repeat(), epochs=1, steps_per_epoch=3, verbose=0)
+    model.compile(
+        _adam(), keras.optimizers.Adam(1e-2, use_ema=True, ema_momentum=0.5), run_eagerly=True
+    )
+    model.fit(
+        tf.data.Dataset.from_tensor_slices(_images()).batch(4).repeat(),
+        epochs=1,
+        steps_per_epoch=3,
+        verbose=0,
+    )
     last = _weights(model.generator)
-    average = [keras.ops.convert_to_numpy(v) for v in model.g_optimizer._model_variables_moving_average]
+    average = [
+        keras.ops.convert_to_numpy(v) for v in model.g_optimizer._model_variables_moving_average
+    ]
     assert any(not np.allclose(a, w) for a, w in zip(average, last))
     z = keras.random.normal((4, LATENT), seed=3)
     with model.averaged_generator():
-        assert all(np.allclose(a, w.numpy()) for a, w in zip(average, model.generator.trainable_weights))
+        assert all(
+            np.allclose(a, w.numpy()) for a, w in zip(average, model.generator.trainable_weights)
+        )
         from_average = model.generate(z).numpy()
-    assert all(np.allclose(b, w.numpy()) for b, w in zip(last, model.generator.trainable_weights))  # put back
+    assert all(
+        np.allclose(b, w.numpy()) for b, w in zip(last, model.generator.trainable_weights)
+    )  # put back
     assert not np.allclose(from_average, model.generate(z).numpy())
     z5 = model.sample_latents(4, keras.random.SeedGenerator(5))
     with model.averaged_generator():
         expected = model.generate(z5).numpy()
-    assert np.allclose(model.sample(4, seed=5), expected, atol=1e-6)  # sample() draws from the average
+    assert np.allclose(
+        model.sample(4, seed=5), expected, atol=1e-6
+    )  # sample() draws from the average
 
 
 def test_conditional_gan_train_step_and_sampling():
-    model = cgan.ConditionalGAN(cgan.build_generator(LATENT, 10, 16, 1, 4), cgan.build_discriminator(10, 16, 1, 4), LATENT)
+    model = cgan.ConditionalGAN(
+        cgan.build_generator(LATENT, 10, 16, 1, 4), cgan.build_discriminator(10, 16, 1, 4), LATENT
+    )
     _fit_one_step(model, (_images(), np.arange(8) % 10), loss="hinge")
     samples = model.sample(5, labels=3)
     assert samples.shape == (5, 16, 16, 1) and samples.dtype == np.float32
@@ -318,10 +399,17 @@ def test_gaussian_gan_moves_towards_the_data_mean():
     from tfvidgan.data import gaussian_1d
 
     keras.utils.set_random_seed(0)
-    model = gaussian.GaussianGAN(gaussian.build_generator(4), gaussian.build_discriminator(), 4, seed=0)
+    model = gaussian.GaussianGAN(
+        gaussian.build_generator(4), gaussian.build_discriminator(), 4, seed=0
+    )
     model.compile(keras.optimizers.Adam(5e-3, beta_1=0.5), keras.optimizers.Adam(5e-3, beta_1=0.5))
     start = abs(float(model.sample(1024, seed=1).mean()) - 4.0)
-    ds = tf.data.Dataset.from_tensor_slices(gaussian_1d(4096)).shuffle(4096, seed=0).batch(128).repeat()
+    ds = (
+        tf.data.Dataset.from_tensor_slices(gaussian_1d(4096))
+        .shuffle(4096, seed=0)
+        .batch(128)
+        .repeat()
+    )
     model.fit(ds, epochs=1, steps_per_epoch=300, verbose=0)
     end = abs(float(model.sample(1024, seed=1).mean()) - 4.0)
     assert start > 2.0 and end < 0.5, (start, end)
@@ -386,7 +474,9 @@ def test_packed_discriminator_judges_each_pair_as_one():
     images = _images(4)
     changed = images.copy()
     changed[1] = -changed[1]
-    packed = dcgan.DCGAN(dcgan.build_generator(LATENT, 16, 1, 4), dcgan.build_discriminator(16, 2, 4), LATENT, pack=2)
+    packed = dcgan.DCGAN(
+        dcgan.build_generator(LATENT, 16, 1, 4), dcgan.build_discriminator(16, 2, 4), LATENT, pack=2
+    )
     before, after = packed.discriminate(images).numpy(), packed.discriminate(changed).numpy()
     assert before.shape == (2, 1)
     assert before[0, 0] != after[0, 0] and before[1, 0] == after[1, 0]
@@ -398,12 +488,22 @@ def test_packed_discriminator_judges_each_pair_as_one():
 @pytest.mark.parametrize("family", ["dcgan", "vgan"])
 def test_packed_step_trains_with_penalties(family):
     if family == "dcgan":
-        model = dcgan.DCGAN(dcgan.build_generator(LATENT, 16, 1, 4), dcgan.build_discriminator(16, 2, 4), LATENT,
-                            seed=1, pack=2)
+        model = dcgan.DCGAN(
+            dcgan.build_generator(LATENT, 16, 1, 4),
+            dcgan.build_discriminator(16, 2, 4),
+            LATENT,
+            seed=1,
+            pack=2,
+        )
         data = _images()
     else:
-        model = vgan.VGAN(vgan.build_generator(LATENT, 4, 16, 1, 4),
-                          vgan.build_discriminator(4, 16, 2, 4, frame_discriminator=2), LATENT, seed=1, pack=2)
+        model = vgan.VGAN(
+            vgan.build_generator(LATENT, 4, 16, 1, 4),
+            vgan.build_discriminator(4, 16, 2, 4, frame_discriminator=2),
+            LATENT,
+            seed=1,
+            pack=2,
+        )
         data = _videos(8)
     logs = _fit_one_step(model, data, gradient_penalty=10.0, r1_gamma=1.0)
     assert logs["d_loss"] > 0
@@ -432,7 +532,11 @@ def test_vae_shapes_elbo_and_training():
     before = _weights(model.decoder)
     ds = tf.data.Dataset.from_tensor_slices(_images(16)).batch(8).repeat()
     hist = model.fit(ds, epochs=2, steps_per_epoch=5, verbose=0).history
-    np.testing.assert_allclose(hist["elbo"], -(np.array(hist["reconstruction_loss"]) + np.array(hist["kl_loss"])), rtol=1e-5)
+    np.testing.assert_allclose(
+        hist["elbo"],
+        -(np.array(hist["reconstruction_loss"]) + np.array(hist["kl_loss"])),
+        rtol=1e-5,
+    )
     assert hist["loss"][-1] < hist["loss"][0]
     assert _changed(before, model.decoder)
     assert model.sample(3).shape == (3, 16, 16, 1)
@@ -461,10 +565,18 @@ def test_sampling_with_a_seed_is_repeatable():
 
 
 def test_info_codes_are_one_hot_uniform_and_choosable():
-    model = dcgan.DCGAN(dcgan.build_generator(LATENT, 16, 1, 4), dcgan.build_discriminator(16, 1, 4, info_codes=4),
-                        LATENT, seed=1, info_codes=4)
+    model = dcgan.DCGAN(
+        dcgan.build_generator(LATENT, 16, 1, 4),
+        dcgan.build_discriminator(16, 1, 4, info_codes=4),
+        LATENT,
+        seed=1,
+        info_codes=4,
+    )
     z = keras.ops.convert_to_numpy(model.sample_latents(4000))
-    assert np.array_equal(z[:, :4].sum(axis=1), np.ones(4000)) and set(np.unique(z[:, :4])) == {0.0, 1.0}
+    assert np.array_equal(z[:, :4].sum(axis=1), np.ones(4000)) and set(np.unique(z[:, :4])) == {
+        0.0,
+        1.0,
+    }
     counts = np.bincount(keras.ops.convert_to_numpy(model.codes_of(z)), minlength=4)
     assert counts.min() > 900 and counts.max() < 1100  # uniform over the 4 codes
     assert abs(z[:, 4:].std() - 1) < 0.05  # the rest stays N(0, 1)
@@ -482,7 +594,9 @@ def test_infogan_step_trains_the_code_head_in_both_families():
     d = vgan.build_discriminator(4, 16, 1, 4, frame_discriminator=2, info_codes=3)
     logits, codes = d(_videos())
     assert logits.shape == (4, 4) and codes.shape == (4, 3, 3)  # video guess + one per judged frame
-    model = vgan.VGAN(vgan.build_generator(LATENT, 4, 16, 1, 4, shared_content=True), d, LATENT, info_codes=3)
+    model = vgan.VGAN(
+        vgan.build_generator(LATENT, 4, 16, 1, 4, shared_content=True), d, LATENT, info_codes=3
+    )
     logs = _fit_one_step(model, _videos(), loss="hinge", gradient_penalty=1.0)
     assert 0 < logs["info_loss"] < 5
     image_d = dcgan.build_discriminator(16, 1, 4, info_codes=3)
@@ -497,11 +611,20 @@ def test_infogan_makes_the_code_recoverable_from_the_sample():
     """The point of InfoGAN: after a short training the discriminator's Q head
     tells the code from the generated image far better than chance (log K)."""
     keras.utils.set_random_seed(0)
-    model = dcgan.DCGAN(dcgan.build_generator(LATENT, 16, 1, 4), dcgan.build_discriminator(16, 1, 4, info_codes=4),
-                        LATENT, seed=1, info_codes=4)
+    model = dcgan.DCGAN(
+        dcgan.build_generator(LATENT, 16, 1, 4),
+        dcgan.build_discriminator(16, 1, 4, info_codes=4),
+        LATENT,
+        seed=1,
+        info_codes=4,
+    )
     model.compile(_adam(), _adam())
-    hist = model.fit(tf.data.Dataset.from_tensor_slices(_images(64)).batch(16).repeat(), epochs=4,
-                     steps_per_epoch=25, verbose=0)
+    hist = model.fit(
+        tf.data.Dataset.from_tensor_slices(_images(64)).batch(16).repeat(),
+        epochs=4,
+        steps_per_epoch=25,
+        verbose=0,
+    )
     info = hist.history["info_loss"]
     assert info[0] < np.log(4) + 0.1 and info[-1] < 0.3 * np.log(4), info
 
@@ -517,7 +640,11 @@ def test_an_overridden_discriminate_hook_sees_every_discriminator_call():
 
     for codes in (0, 3):
         seen.clear()
-        model = Flipped(dcgan.build_generator(LATENT, 16, 1, 4), dcgan.build_discriminator(16, 1, 4, info_codes=codes),
-                        LATENT, info_codes=codes)
+        model = Flipped(
+            dcgan.build_generator(LATENT, 16, 1, 4),
+            dcgan.build_discriminator(16, 1, 4, info_codes=codes),
+            LATENT,
+            info_codes=codes,
+        )
         logs = _fit_one_step(model, _images(), gradient_penalty=1.0)
         assert len(seen) == 3 and ("info_loss" in logs) == bool(codes)  # real, fake, interpolates

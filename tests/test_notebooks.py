@@ -31,7 +31,9 @@ def test_every_source_has_its_notebook_in_sync():
 @pytest.mark.parametrize("path", NOTEBOOKS + SOLUTIONS, ids=lambda p: p.name)
 def test_notebook_is_stripped_and_opens_in_colab(path):
     nb = json.loads(path.read_text())
-    assert all(not c.get("outputs") for c in nb["cells"] if c["cell_type"] == "code"), "outputs must be stripped"
+    assert all(not c.get("outputs") for c in nb["cells"] if c["cell_type"] == "code"), (
+        "outputs must be stripped"
+    )
     first = "".join(nb["cells"][0]["source"])
     rel = path.relative_to(ROOT).as_posix()
     assert f"https://colab.research.google.com/github/tfvidgan/tfvidgan/blob/main/{rel}" in first
@@ -54,6 +56,8 @@ def test_readme_lists_every_notebook_with_colab_link_and_time():
     readme = (ROOT / "README.md").read_text()
     for path in NOTEBOOKS:
         rel = path.relative_to(ROOT).as_posix()
-        line = next((l for l in readme.splitlines() if rel in l and "colab.research.google.com" in l), None)
+        line = next(
+            (l for l in readme.splitlines() if rel in l and "colab.research.google.com" in l), None
+        )
         assert line is not None, f"README does not link {rel} to Colab"
         assert re.search(r"\d+(\.\d+)?\s*min", line), f"README gives no CPU time for {rel}"

@@ -9,7 +9,6 @@ import pytest
 
 from tfvidgan import video_io as vio
 
-
 # ---------------------------------------------------------------- helpers
 
 

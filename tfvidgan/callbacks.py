@@ -63,7 +63,12 @@ class LearningRateDecay(keras.callbacks.Callback):
         super().__init__()
         if not 0.0 < fraction <= 1.0:
             raise ValueError(f"fraction must be in (0, 1], got {fraction}")
-        self.budget, self.fraction, self.d_lr, self.g_lr = budget, float(fraction), float(d_lr), float(g_lr)
+        self.budget, self.fraction, self.d_lr, self.g_lr = (
+            budget,
+            float(fraction),
+            float(d_lr),
+            float(g_lr),
+        )
 
     def factor(self) -> float:
         """The multiplier of the base rates now: 1 until the decay starts, then down to 0."""
@@ -93,7 +98,9 @@ class NaNGuard(keras.callbacks.Callback):
     def on_train_batch_end(self, batch, logs=None):
         bad = {k: v for k, v in (logs or {}).items() if not math.isfinite(float(v))}
         if bad:
-            self.tripped = f"{', '.join(sorted(bad))} became non-finite at step {generator_steps(self.model)}"
+            self.tripped = (
+                f"{', '.join(sorted(bad))} became non-finite at step {generator_steps(self.model)}"
+            )
             self.model.stop_training = True
 
 
@@ -136,7 +143,9 @@ class SampleMonitor(keras.callbacks.Callback):
 
     def on_train_begin(self, logs=None):
         self.out_dir.mkdir(parents=True, exist_ok=True)
-        self.latents, self.labels = fixed_inputs(self.model, self.num, np.random.default_rng(self.seed))
+        self.latents, self.labels = fixed_inputs(
+            self.model, self.num, np.random.default_rng(self.seed)
+        )
 
     def on_epoch_end(self, epoch, logs=None):
         from tfvidgan import video_io
@@ -145,9 +154,15 @@ class SampleMonitor(keras.callbacks.Callback):
         if not np.isfinite(samples).all():  # diverged: nothing worth drawing
             return
         if samples.ndim == 5:
-            path = video_io.write_gif(self.out_dir / f"epoch_{epoch + 1:04d}.gif", video_io.video_grid(samples), fps=self.fps)
+            path = video_io.write_gif(
+                self.out_dir / f"epoch_{epoch + 1:04d}.gif",
+                video_io.video_grid(samples),
+                fps=self.fps,
+            )
         else:
-            path = video_io.save_png(self.out_dir / f"epoch_{epoch + 1:04d}.png", video_io.image_grid(samples))
+            path = video_io.save_png(
+                self.out_dir / f"epoch_{epoch + 1:04d}.png", video_io.image_grid(samples)
+            )
         self.paths.append(path)
         if self.display:
             from IPython.display import Image, display  # lazy: only needed in notebooks
@@ -175,8 +190,10 @@ def fixed_samples(model, latents, labels=None):
     if hasattr(model, "decoder"):
         return model.decoder(latents, training=False)
     with model.averaged_generator():
-        return model.generate(keras.ops.convert_to_tensor(latents),
-                              None if labels is None else keras.ops.convert_to_tensor(labels))
+        return model.generate(
+            keras.ops.convert_to_tensor(latents),
+            None if labels is None else keras.ops.convert_to_tensor(labels),
+        )
 
 
 def generator_steps(model) -> int:

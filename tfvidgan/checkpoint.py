@@ -63,7 +63,9 @@ def latest_checkpoint(run_dir) -> dict | None:
     except json.JSONDecodeError as err:
         raise CheckpointError(f"{index} is damaged ({err}); delete it to start a new run") from None
     if info.get("format") != FORMAT:
-        raise CheckpointError(f"{index} is not a tfvidgan checkpoint (format {info.get('format')!r})")
+        raise CheckpointError(
+            f"{index} is not a tfvidgan checkpoint (format {info.get('format')!r})"
+        )
     return info
 
 
@@ -81,13 +83,19 @@ def save_checkpoint(model, run_dir) -> Path:
     _build_optimizers(model)
     for part, net in networks.items():
         net.save_weights(tmp / f"{part}.weights.h5")
-    arrays = {f"{opt_name}/{i}": keras.ops.convert_to_numpy(v) for opt_name, opt in optimizers.items() for i, v in enumerate(opt.variables)}
+    arrays = {
+        f"{opt_name}/{i}": keras.ops.convert_to_numpy(v)
+        for opt_name, opt in optimizers.items()
+        for i, v in enumerate(opt.variables)
+    }
     np.savez(tmp / "optimizers.npz", **arrays)
     final = run_dir / name
     shutil.rmtree(final, ignore_errors=True)
     os.replace(tmp, final)
     index = run_dir / "checkpoint.json.tmp"
-    index.write_text(json.dumps({"format": FORMAT, "latest": name, "step": step, "parts": sorted(networks)}))
+    index.write_text(
+        json.dumps({"format": FORMAT, "latest": name, "step": step, "parts": sorted(networks)})
+    )
     os.replace(index, run_dir / "checkpoint.json")
     for old in run_dir.glob("ckpt-*"):
         if old.name != name:
@@ -104,11 +112,15 @@ def restore_checkpoint(model, run_dir) -> int:
     run_dir = Path(run_dir)
     info = latest_checkpoint(run_dir)
     if info is None:
-        raise CheckpointError(f"no checkpoint in {run_dir}: train first with `tfvidgan train --out {run_dir}`")
+        raise CheckpointError(
+            f"no checkpoint in {run_dir}: train first with `tfvidgan train --out {run_dir}`"
+        )
     folder = run_dir / info["latest"]
     networks, optimizers = _parts(model)
     if sorted(networks) != info.get("parts"):
-        raise CheckpointError(f"{folder} holds {info.get('parts')}, but this model has {sorted(networks)}")
+        raise CheckpointError(
+            f"{folder} holds {info.get('parts')}, but this model has {sorted(networks)}"
+        )
     try:
         for part, net in networks.items():
             net.load_weights(folder / f"{part}.weights.h5")
@@ -123,6 +135,8 @@ def restore_checkpoint(model, run_dir) -> int:
             for i, v in enumerate(opt.variables):
                 key = f"{opt_name}/{i}"
                 if key not in saved or saved[key].shape != tuple(v.shape):
-                    raise CheckpointError(f"optimizer state in {folder} does not fit this model ({key})")
+                    raise CheckpointError(
+                        f"optimizer state in {folder} does not fit this model ({key})"
+                    )
                 v.assign(saved[key])
     return int(info["step"])

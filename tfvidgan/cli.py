@@ -13,7 +13,9 @@ import os
 import sys
 from pathlib import Path
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's start-up chatter out of the way
+os.environ.setdefault(
+    "TF_CPP_MIN_LOG_LEVEL", "2"
+)  # keep TensorFlow's start-up chatter out of the way
 
 
 def add_config_flags(parser: argparse.ArgumentParser) -> None:
@@ -25,26 +27,38 @@ def add_config_flags(parser: argparse.ArgumentParser) -> None:
             continue
         flag = "--" + field.name.replace("_", "-")
         if field.type in ("bool", bool):
-            parser.add_argument(flag, dest=field.name, action=argparse.BooleanOptionalAction, default=None)
+            parser.add_argument(
+                flag, dest=field.name, action=argparse.BooleanOptionalAction, default=None
+            )
         else:
             kind = {"int": int, "float": float, "str": str}.get(str(field.type), float)
-            parser.add_argument(flag, dest=field.name, type=kind, default=None, metavar=field.name.upper())
+            parser.add_argument(
+                flag, dest=field.name, type=kind, default=None, metavar=field.name.upper()
+            )
 
 
 def build_parser() -> argparse.ArgumentParser:
     from tfvidgan.config import FAMILIES, PRESETS
 
-    parser = argparse.ArgumentParser(prog="tfvidgan", description="Image and video GANs with Keras 3 / TensorFlow 2.")
+    parser = argparse.ArgumentParser(
+        prog="tfvidgan", description="Image and video GANs with Keras 3 / TensorFlow 2."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
-    demo = sub.add_parser("demo", help="train the 3-D video GAN on moving digits and write GIF/MP4 samples")
+    demo = sub.add_parser(
+        "demo", help="train the 3-D video GAN on moving digits and write GIF/MP4 samples"
+    )
     demo.add_argument("--out", default="runs/demo", help="run folder (default runs/demo)")
     demo.add_argument("--minutes", type=float, default=9.0, help="training time budget (default 9)")
-    demo.add_argument("--steps", type=int, default=None, help="stop after this many steps (default: preset)")
+    demo.add_argument(
+        "--steps", type=int, default=None, help="stop after this many steps (default: preset)"
+    )
 
     train = sub.add_parser("train", help="train a model family on a dataset; resumes from --out")
     train.add_argument("--model", required=True, help=f"one of {', '.join(FAMILIES)}")
-    train.add_argument("--preset", default="demo", help=f"one of {', '.join(PRESETS['dcgan'])} (default demo)")
+    train.add_argument(
+        "--preset", default="demo", help=f"one of {', '.join(PRESETS['dcgan'])} (default demo)"
+    )
     train.add_argument("--out", required=True, help="run folder; an existing run there is resumed")
     add_config_flags(train)  # includes --data (default: the family's own dataset)
 
@@ -52,13 +66,24 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--run", required=True, help="run folder written by `tfvidgan train`")
     sample.add_argument("--num", type=int, default=16)
     sample.add_argument("--out", required=True, help="output file: .npz, .gif, .mp4, .webm or .png")
-    sample.add_argument("--label", type=int, default=None, help="class to generate (conditional models)")
-    sample.add_argument("--code", type=int, default=None, help="InfoGAN code to generate (runs trained with --info-codes)")
+    sample.add_argument(
+        "--label", type=int, default=None, help="class to generate (conditional models)"
+    )
+    sample.add_argument(
+        "--code",
+        type=int,
+        default=None,
+        help="InfoGAN code to generate (runs trained with --info-codes)",
+    )
     sample.add_argument("--seed", type=int, default=0)
 
     from tfvidgan.evaluate import add_eval_arguments
 
-    add_eval_arguments(sub.add_parser("eval", help="metrics of a trained run against real data (offline); writes eval.json"))
+    add_eval_arguments(
+        sub.add_parser(
+            "eval", help="metrics of a trained run against real data (offline); writes eval.json"
+        )
+    )
 
     data = sub.add_parser("data", help="offline datasets")
     data_sub = data.add_subparsers(dest="data_command", required=True)
@@ -81,8 +106,10 @@ def cmd_demo(args) -> None:
     if args.steps is not None:
         overrides["steps"] = args.steps
     cfg = get_config("vgan", "demo", **overrides)
-    print(f"tfvidgan demo: 3-D video GAN (VGAN) on moving digits, {cfg.num_frames}x{cfg.image_size}x{cfg.image_size}, "
-          f"at most {cfg.steps} steps / {args.minutes:g} min of training")
+    print(
+        f"tfvidgan demo: 3-D video GAN (VGAN) on moving digits, {cfg.num_frames}x{cfg.image_size}x{cfg.image_size}, "
+        f"at most {cfg.steps} steps / {args.minutes:g} min of training"
+    )
     train(cfg, args.out, write_outputs=False)
     from tfvidgan.train import load_run
 
@@ -130,14 +157,24 @@ def cmd_sample(args) -> None:
     if args.label is not None and not 0 <= args.label < cfg.num_classes:
         raise ValueError(f"--label must be in [0, {cfg.num_classes - 1}], got {args.label}")
     if args.code is not None and not cfg.info_codes:
-        raise ValueError(f"--code needs a run trained with --info-codes; {args.run} has no InfoGAN codes")
+        raise ValueError(
+            f"--code needs a run trained with --info-codes; {args.run} has no InfoGAN codes"
+        )
     if args.code is not None and not 0 <= args.code < cfg.info_codes:
         raise ValueError(f"--code must be in [0, {cfg.info_codes - 1}], got {args.code}")
     labels = codes = None
     if conditional:
-        labels = np.full(args.num, args.label) if args.label is not None else np.arange(args.num) % cfg.num_classes
+        labels = (
+            np.full(args.num, args.label)
+            if args.label is not None
+            else np.arange(args.num) % cfg.num_classes
+        )
     if cfg.info_codes:
-        codes = np.full(args.num, args.code) if args.code is not None else np.arange(args.num) % cfg.info_codes
+        codes = (
+            np.full(args.num, args.code)
+            if args.code is not None
+            else np.arange(args.num) % cfg.info_codes
+        )
     samples = generate(model, cfg, args.num, labels=labels, seed=args.seed, codes=codes)
     if suffix == ".npz":
         key = {5: "videos", 4: "images"}.get(samples.ndim, "samples")
@@ -155,7 +192,9 @@ def cmd_sample(args) -> None:
     elif samples.ndim == 4 and suffix == ".png":
         video_io.save_png(out, video_io.image_grid(samples))
     else:
-        raise ValueError(f"a {cfg.model!r} model makes {'images' if samples.ndim == 4 else 'numbers'}: write .npz or .png")
+        raise ValueError(
+            f"a {cfg.model!r} model makes {'images' if samples.ndim == 4 else 'numbers'}: write .npz or .png"
+        )
     print(f"wrote {args.num} samples to {out}")
 
 
@@ -166,8 +205,14 @@ def cmd_data(args) -> None:
         for name in data.dataset_names():
             print(f"{name:<16} {data.get_spec(name).description}")
         return
-    path = data.export_npz(args.dataset, args.num, args.out, image_size=args.image_size,
-                           num_frames=args.num_frames, seed=args.seed)
+    path = data.export_npz(
+        args.dataset,
+        args.num,
+        args.out,
+        image_size=args.image_size,
+        num_frames=args.num_frames,
+        seed=args.seed,
+    )
     print(f"wrote {args.num} examples of {args.dataset} to {path}")
 
 
@@ -175,7 +220,13 @@ def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     from tfvidgan.evaluate import cmd_eval
 
-    handlers = {"demo": cmd_demo, "train": cmd_train, "sample": cmd_sample, "eval": cmd_eval, "data": cmd_data}
+    handlers = {
+        "demo": cmd_demo,
+        "train": cmd_train,
+        "sample": cmd_sample,
+        "eval": cmd_eval,
+        "data": cmd_data,
+    }
     from tfvidgan.checkpoint import CheckpointError
     from tfvidgan.train import TrainingDiverged
 

@@ -40,8 +40,16 @@ from scipy import linalg
 
 from tfvidgan import data
 
-__all__ = ["evaluate_run", "evaluate_samples", "format_table", "cmd_eval", "add_eval_arguments",
-           "DEFAULT_NUM", "REAL_SEED_OFFSET", "BASELINE_SEED_OFFSET"]
+__all__ = [
+    "evaluate_run",
+    "evaluate_samples",
+    "format_table",
+    "cmd_eval",
+    "add_eval_arguments",
+    "DEFAULT_NUM",
+    "REAL_SEED_OFFSET",
+    "BASELINE_SEED_OFFSET",
+]
 
 DEFAULT_NUM = 1000
 MIN_NUM = 16
@@ -57,12 +65,15 @@ OFFLINE_VIDEOS = {"moving_digits"}
 # Metric bundles (one for generated samples, the same for the baseline)
 # ---------------------------------------------------------------------------
 
+
 def _feature_metrics(features, reference, seed):
     from tfvidgan.metrics import distances, diversity
 
     # KID on 10 random halves (at most 1000 rows each): the spread gives its std
     subset = max(2, min(1000, len(features) // 2, len(reference) // 2))
-    kid, kid_std = distances.kernel_distance(features, reference, num_subsets=10, subset_size=subset, seed=seed)
+    kid, kid_std = distances.kernel_distance(
+        features, reference, num_subsets=10, subset_size=subset, seed=seed
+    )
     with warnings.catch_warnings():  # near-singular covariances are handled (eps retry)
         warnings.simplefilter("ignore", linalg.LinAlgWarning)
         frechet = distances.frechet_distance_from_features(features, reference)
@@ -88,7 +99,9 @@ def _image_metrics(samples, reference_features, requested, seed):
     out["class_coverage"] = diversity.class_coverage(predicted, 10)
     out["class_histogram"] = diversity.class_histogram(predicted, 10, normalize=True).tolist()
     out["recognisable"] = float(np.mean(probs.max(axis=1) >= CONFIDENT))
-    out["classifier_score"] = distances.inception_score(probs, num_splits=min(10, max(1, len(probs) // 100)))[0]
+    out["classifier_score"] = distances.inception_score(
+        probs, num_splits=min(10, max(1, len(probs) // 100))
+    )[0]
     out["pixel_diversity"] = _pixel_diversity(samples)
     if requested is not None:
         cond = diversity.conditional_accuracy(predicted, requested, 10)
@@ -123,8 +136,7 @@ def _video_metrics(samples, reference_features, seed):
 def _plain_video_metrics(samples):
     from tfvidgan.metrics import motion
 
-    return {"pixel_diversity": _pixel_diversity(samples),
-            "motion": motion.motion_summary(samples)}
+    return {"pixel_diversity": _pixel_diversity(samples), "motion": motion.motion_summary(samples)}
 
 
 def _vector_metrics(samples, reference):
@@ -134,8 +146,12 @@ def _vector_metrics(samples, reference):
 
     x = np.asarray(samples, dtype=np.float64).reshape(len(samples), -1)
     r = np.asarray(reference, dtype=np.float64).reshape(len(reference), -1)
-    out = {"mean": float(x.mean()), "std": float(x.std(ddof=1)),
-           "real_mean": float(r.mean()), "real_std": float(r.std(ddof=1))}
+    out = {
+        "mean": float(x.mean()),
+        "std": float(x.std(ddof=1)),
+        "real_mean": float(r.mean()),
+        "real_std": float(r.std(ddof=1)),
+    }
     out["mean_error"] = abs(out["mean"] - out["real_mean"])
     out["std_error"] = abs(out["std"] - out["real_std"])
     out["frechet"] = distances.frechet_distance_from_features(x, r)
@@ -149,15 +165,19 @@ def _vector_metrics(samples, reference):
 # The evaluation
 # ---------------------------------------------------------------------------
 
+
 def _extractor_info(clf):
     meta = clf.metadata
-    return {"name": meta.get("name", type(clf).__name__),
-            "feature_dim": clf.feature_dim,
-            "held_out_accuracy": meta.get("held_out_accuracy")}
+    return {
+        "name": meta.get("name", type(clf).__name__),
+        "feature_dim": clf.feature_dim,
+        "held_out_accuracy": meta.get("held_out_accuracy"),
+    }
 
 
-def evaluate_samples(samples, dataset, *, requested_labels=None, image_size=None, num_frames=None,
-                     seed=0) -> dict:
+def evaluate_samples(
+    samples, dataset, *, requested_labels=None, image_size=None, num_frames=None, seed=0
+) -> dict:
     """Compare generated ``samples`` with real data of ``dataset`` (see the module docstring).
 
     ``samples``: float in [-1, 1] (or uint8): images ``(N, H, W, C)``, videos
@@ -179,25 +199,44 @@ def evaluate_samples(samples, dataset, *, requested_labels=None, image_size=None
     if samples.ndim != expected_ndim:
         raise ValueError(
             f"dataset {dataset!r} holds {spec.kind} data (arrays of {expected_ndim} dimensions), "
-            f"but the samples have shape {samples.shape}; pass --real with a {_kind_of(samples)} dataset")
+            f"but the samples have shape {samples.shape}; pass --real with a {_kind_of(samples)} dataset"
+        )
     if spec.kind != "vector" and samples.shape[-1] != spec.channels:
         raise ValueError(
             f"dataset {dataset!r} has {spec.channels} channel(s), the samples have {samples.shape[-1]} "
-            f"(shape {samples.shape}); choose a dataset with {samples.shape[-1]} channel(s)")
+            f"(shape {samples.shape}); choose a dataset with {samples.shape[-1]} channel(s)"
+        )
     if spec.kind in ("image", "video"):
         image_size = image_size or samples.shape[-2]
     if spec.kind == "video":
         num_frames = num_frames or samples.shape[1]
 
     def render(offset):
-        return data.load_arrays(dataset, num, image_size=image_size or 32, num_frames=num_frames or 16,
-                                seed=seed + offset)
+        return data.load_arrays(
+            dataset,
+            num,
+            image_size=image_size or 32,
+            num_frames=num_frames or 16,
+            seed=seed + offset,
+        )
 
-    (real, real_labels), (base, base_labels) = render(REAL_SEED_OFFSET), render(BASELINE_SEED_OFFSET)
-    result = {"dataset": dataset, "kind": spec.kind, "num": int(num), "seed": int(seed),
-              "sample_shape": list(samples.shape[1:]),
-              "real_seeds": {"reference": seed + REAL_SEED_OFFSET, "baseline": seed + BASELINE_SEED_OFFSET},
-              "extractors": {}, "skipped": {}}
+    (real, real_labels), (base, base_labels) = (
+        render(REAL_SEED_OFFSET),
+        render(BASELINE_SEED_OFFSET),
+    )
+    result = {
+        "dataset": dataset,
+        "kind": spec.kind,
+        "num": int(num),
+        "seed": int(seed),
+        "sample_shape": list(samples.shape[1:]),
+        "real_seeds": {
+            "reference": seed + REAL_SEED_OFFSET,
+            "baseline": seed + BASELINE_SEED_OFFSET,
+        },
+        "extractors": {},
+        "skipped": {},
+    }
     skipped = result["skipped"]
 
     if spec.kind == "image":
@@ -206,12 +245,15 @@ def evaluate_samples(samples, dataset, *, requested_labels=None, image_size=None
             reference = clf.features(real)
             result["extractors"]["image"] = _extractor_info(clf)
             result["generated"] = _image_metrics(samples, reference, requested_labels, seed)
-            result["baseline"] = _image_metrics(base, reference,
-                                                None if requested_labels is None else base_labels, seed)
+            result["baseline"] = _image_metrics(
+                base, reference, None if requested_labels is None else base_labels, seed
+            )
             if requested_labels is None:
                 skipped["conditional_accuracy"] = "the model is not class-conditional"
         else:
-            reason = f"no offline feature extractor for {dataset!r} (only for {sorted(OFFLINE_DIGITS)})"
+            reason = (
+                f"no offline feature extractor for {dataset!r} (only for {sorted(OFFLINE_DIGITS)})"
+            )
             for key in ("fid", "kid", "precision", "recall", "class_coverage"):
                 skipped[key] = reason
             result["generated"] = {"pixel_diversity": _pixel_diversity(samples)}
@@ -224,19 +266,30 @@ def evaluate_samples(samples, dataset, *, requested_labels=None, image_size=None
                 reference = vclf.features(real)
                 result["extractors"]["video"] = _extractor_info(vclf)
             else:
-                reason = (f"clips of T={samples.shape[1]} frames are too short for the video classifier "
-                          f"(T >= {extractors.MIN_VIDEO_FRAMES})")
+                reason = (
+                    f"clips of T={samples.shape[1]} frames are too short for the video classifier "
+                    f"(T >= {extractors.MIN_VIDEO_FRAMES})"
+                )
                 for key in ("fvd", "kid", "precision", "recall", "motion_coverage"):
                     skipped[key] = reason
             result["extractors"]["frames"] = _extractor_info(extractors.load_digit_classifier())
             result["generated"] = _video_metrics(samples, reference, seed)
             result["baseline"] = _video_metrics(base, reference, seed)
         else:
-            reason = (f"no offline evaluator for {dataset!r} (the shipped classifiers read single grey "
-                      "moving digits); with network access use "
-                      "tfvidgan.metrics.extractors.i3d_features for an I3D FVD")
-            for key in ("fvd", "kid", "precision", "recall", "recognisable_frames", "digit_coverage",
-                        "clip_consistency"):
+            reason = (
+                f"no offline evaluator for {dataset!r} (the shipped classifiers read single grey "
+                "moving digits); with network access use "
+                "tfvidgan.metrics.extractors.i3d_features for an I3D FVD"
+            )
+            for key in (
+                "fvd",
+                "kid",
+                "precision",
+                "recall",
+                "recognisable_frames",
+                "digit_coverage",
+                "clip_consistency",
+            ):
                 skipped[key] = reason
             result["generated"] = _plain_video_metrics(samples)
             result["baseline"] = _plain_video_metrics(base)
@@ -303,7 +356,9 @@ def evaluate_run(run_dir, num=DEFAULT_NUM, real=None, seed=0, out=None) -> dict:
 
     run = Path(run_dir)
     if not run.is_dir():
-        raise FileNotFoundError(f"run folder {run} does not exist; train one with `tfvidgan train --out {run}`")
+        raise FileNotFoundError(
+            f"run folder {run} does not exist; train one with `tfvidgan train --out {run}`"
+        )
     if isinstance(num, bool) or not isinstance(num, (int, np.integer)) or num < MIN_NUM:
         raise ValueError(f"num must be an integer >= {MIN_NUM}, got {num!r}")
     if real is not None:
@@ -316,19 +371,34 @@ def evaluate_run(run_dir, num=DEFAULT_NUM, real=None, seed=0, out=None) -> dict:
     dataset = real or cfg.data
     spec, kind = data.get_spec(dataset), FAMILIES[cfg.model][0]
     if spec.kind != kind:
-        raise ValueError(f"a {cfg.model!r} run makes {kind} samples, but {dataset!r} holds {spec.kind} data; "
-                         f"choose --real among {_names_of_kind(kind)}")
+        raise ValueError(
+            f"a {cfg.model!r} run makes {kind} samples, but {dataset!r} holds {spec.kind} data; "
+            f"choose --real among {_names_of_kind(kind)}"
+        )
     if kind != "vector" and spec.channels != cfg.channels:
-        raise ValueError(f"a {cfg.model!r} run on {cfg.data!r} makes {cfg.channels}-channel samples, but "
-                         f"{dataset!r} has {spec.channels} channel(s); choose --real among "
-                         f"{[n for n in _names_of_kind(kind) if data.get_spec(n).channels == cfg.channels]}")
+        raise ValueError(
+            f"a {cfg.model!r} run on {cfg.data!r} makes {cfg.channels}-channel samples, but "
+            f"{dataset!r} has {spec.channels} channel(s); choose --real among "
+            f"{[n for n in _names_of_kind(kind) if data.get_spec(n).channels == cfg.channels]}"
+        )
     conditional = FAMILIES[cfg.model][2]
     requested = (np.arange(num) % cfg.num_classes).astype(np.int64) if conditional else None
     samples = generate(model, cfg, int(num), labels=requested, seed=seed)
-    results = evaluate_samples(samples, dataset, requested_labels=requested,
-                               image_size=cfg.image_size, num_frames=cfg.num_frames, seed=seed)
-    results = {"run": str(run), "model": cfg.model, "train_dataset": cfg.data, **results,
-               "seconds": round(time.monotonic() - start, 1)}
+    results = evaluate_samples(
+        samples,
+        dataset,
+        requested_labels=requested,
+        image_size=cfg.image_size,
+        num_frames=cfg.num_frames,
+        seed=seed,
+    )
+    results = {
+        "run": str(run),
+        "model": cfg.model,
+        "train_dataset": cfg.data,
+        **results,
+        "seconds": round(time.monotonic() - start, 1),
+    }
     results = _json_safe(results)
     out_path.write_text(json.dumps(results, indent=2, allow_nan=False) + "\n")
     results["path"] = str(out_path)
@@ -397,8 +467,10 @@ def _fmt(value):
 def format_table(results) -> str:
     """A short Markdown table: one row per metric, columns generated | real vs real."""
     gen, base = results.get("generated", {}), results.get("baseline", {})
-    title = (f"**{results.get('model', '?')}** run `{results.get('run', '?')}` vs real "
-             f"`{results.get('dataset', '?')}` ({results.get('num', '?')} samples each)")
+    title = (
+        f"**{results.get('model', '?')}** run `{results.get('run', '?')}` vs real "
+        f"`{results.get('dataset', '?')}` ({results.get('num', '?')} samples each)"
+    )
     lines = [title, "", "| metric | generated | real vs real |", "|---|---:|---:|"]
     for key, label in _TABLE_ROWS:
         g, b = _lookup(gen, key), _lookup(base, key)
@@ -419,11 +491,19 @@ def format_table(results) -> str:
 def add_eval_arguments(parser):
     """Add the arguments :func:`cmd_eval` reads: ``--run``, ``--num``, ``--real``, ``--out``, ``--seed``."""
     parser.add_argument("--run", required=True, help="run folder written by `tfvidgan train`")
-    parser.add_argument("--num", type=int, default=DEFAULT_NUM,
-                        help=f"samples to generate and real examples to compare with (default {DEFAULT_NUM})")
-    parser.add_argument("--real", default=None, help="dataset to compare with (default: the run's own)")
+    parser.add_argument(
+        "--num",
+        type=int,
+        default=DEFAULT_NUM,
+        help=f"samples to generate and real examples to compare with (default {DEFAULT_NUM})",
+    )
+    parser.add_argument(
+        "--real", default=None, help="dataset to compare with (default: the run's own)"
+    )
     parser.add_argument("--out", default=None, help="JSON file to write (default <run>/eval.json)")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the generated samples (default 0)")
+    parser.add_argument(
+        "--seed", type=int, default=0, help="seed of the generated samples (default 0)"
+    )
     return parser
 
 
@@ -435,9 +515,13 @@ def cmd_eval(args) -> dict:
     and, when present, ``args.seed`` (int, default 0).
     """
     num = getattr(args, "num", None)
-    results = evaluate_run(args.run, num=DEFAULT_NUM if num is None else num,
-                           real=getattr(args, "real", None), seed=getattr(args, "seed", None) or 0,
-                           out=getattr(args, "out", None))
+    results = evaluate_run(
+        args.run,
+        num=DEFAULT_NUM if num is None else num,
+        real=getattr(args, "real", None),
+        seed=getattr(args, "seed", None) or 0,
+        out=getattr(args, "out", None),
+    )
     print(format_table(results))
     print(f"\nwrote {results['path']}")
     return results

@@ -115,7 +115,9 @@ class _Alarm(keras.callbacks.Callback):
     windowed mean wobbling around its threshold does not chatter.
     """
 
-    def __init__(self, window: int, warmup: int = 0, running_means: bool = True, verbose: bool = True):
+    def __init__(
+        self, window: int, warmup: int = 0, running_means: bool = True, verbose: bool = True
+    ):
         super().__init__()
         if int(window) < 1:
             raise ValueError(f"window must be at least 1, got {window}")
@@ -205,7 +207,10 @@ class WeightGuard(NaNGuard):
     def _named_variables(self):
         """(label, variable) for each floating-point variable to check."""
         model, seen, named = self.model, set(), []
-        groups = [(name, getattr(model, name, None)) for name in ("generator", "discriminator", "encoder", "decoder")]
+        groups = [
+            (name, getattr(model, name, None))
+            for name in ("generator", "discriminator", "encoder", "decoder")
+        ]
         groups.append(("model", model))
         if self.include_optimizer:
             for name in ("d_optimizer", "g_optimizer", "optimizer"):
@@ -233,7 +238,9 @@ class WeightGuard(NaNGuard):
         bad = self.non_finite_variables()
         if bad:
             shown = ", ".join(bad[:5]) + (f" and {len(bad) - 5} more" if len(bad) > 5 else "")
-            self.tripped = f"weights became non-finite by step {generator_steps(self.model)} ({shown})"
+            self.tripped = (
+                f"weights became non-finite by step {generator_steps(self.model)} ({shown})"
+            )
             self.model.stop_training = True
         return not bad
 
@@ -355,28 +362,48 @@ class LossRatioAlarm(_Alarm):
         d, g = self._mean("d_loss"), self._mean("g_loss")
         if t["use_ratio"] and d is not None and g is not None and d > 0 and g > 0:
             if self.d_wins_ratio is not None:
-                self._check("discriminator_wins_loss", g / d > self.d_wins_ratio, lambda: (
-                    f"the discriminator is winning too easily: over the last {self.window} batches "
-                    f"g_loss / d_loss = {g:.3g} / {d:.3g} = {g / d:.1f} (> {self.d_wins_ratio:g}; about 0.5 "
-                    f"when balanced). {_D_WINS_FIXES}"))
+                self._check(
+                    "discriminator_wins_loss",
+                    g / d > self.d_wins_ratio,
+                    lambda: (
+                        f"the discriminator is winning too easily: over the last {self.window} batches "
+                        f"g_loss / d_loss = {g:.3g} / {d:.3g} = {g / d:.1f} (> {self.d_wins_ratio:g}; about 0.5 "
+                        f"when balanced). {_D_WINS_FIXES}"
+                    ),
+                )
             if self.g_wins_ratio is not None:
-                self._check("generator_wins_loss", d / g > self.g_wins_ratio, lambda: (
-                    f"the generator dominates: over the last {self.window} batches d_loss / g_loss = "
-                    f"{d:.3g} / {g:.3g} = {d / g:.1f} (> {self.g_wins_ratio:g}; about 2 when balanced). "
-                    f"{_G_WINS_FIXES}"))
+                self._check(
+                    "generator_wins_loss",
+                    d / g > self.g_wins_ratio,
+                    lambda: (
+                        f"the generator dominates: over the last {self.window} batches d_loss / g_loss = "
+                        f"{d:.3g} / {g:.3g} = {d / g:.1f} (> {self.g_wins_ratio:g}; about 2 when balanced). "
+                        f"{_G_WINS_FIXES}"
+                    ),
+                )
         real, fake = self._mean("real_score"), self._mean("fake_score")
         if real is not None and fake is not None:
             gap = real - fake
             if t["gap_high"] is not None:
-                self._check("discriminator_wins_gap", gap > t["gap_high"], lambda: (
-                    f"the discriminator separates real from fake too easily: over the last {self.window} "
-                    f"batches real_score - fake_score = {real:.3g} - {fake:.3g} = {gap:.3g} "
-                    f"(> {t['gap_high']:g} for the {t['loss']} loss). {_D_WINS_FIXES}"))
+                self._check(
+                    "discriminator_wins_gap",
+                    gap > t["gap_high"],
+                    lambda: (
+                        f"the discriminator separates real from fake too easily: over the last {self.window} "
+                        f"batches real_score - fake_score = {real:.3g} - {fake:.3g} = {gap:.3g} "
+                        f"(> {t['gap_high']:g} for the {t['loss']} loss). {_D_WINS_FIXES}"
+                    ),
+                )
             if t["gap_low"] is not None:
-                self._check("generator_wins_gap", gap < t["gap_low"], lambda: (
-                    f"the discriminator scores fakes higher than real data: over the last {self.window} "
-                    f"batches real_score - fake_score = {real:.3g} - {fake:.3g} = {gap:.3g} "
-                    f"(< {t['gap_low']:g} for the {t['loss']} loss). {_G_WINS_FIXES}"))
+                self._check(
+                    "generator_wins_gap",
+                    gap < t["gap_low"],
+                    lambda: (
+                        f"the discriminator scores fakes higher than real data: over the last {self.window} "
+                        f"batches real_score - fake_score = {real:.3g} - {fake:.3g} = {gap:.3g} "
+                        f"(< {t['gap_low']:g} for the {t['loss']} loss). {_G_WINS_FIXES}"
+                    ),
+                )
 
 
 # ---------------------------------------------------------------------------
@@ -436,16 +463,26 @@ class GradientNormAlarm(_Alarm):
                 continue
             norm /= self._loss_scale(net)
             if self.max_norm is not None:
-                self._check(f"{name}_gradients_exploding", norm > self.max_norm, lambda: (
-                    f"{name} gradients are exploding: mean norm {norm:.3g} over the last {self.window} batches "
-                    f"(> {self.max_norm:g}). Lower the {name}'s learning rate (--{net}-lr), add "
-                    "--gradient-penalty 10 or --spectral-norm, and check that the data are in [-1, 1]."))
+                self._check(
+                    f"{name}_gradients_exploding",
+                    norm > self.max_norm,
+                    lambda: (
+                        f"{name} gradients are exploding: mean norm {norm:.3g} over the last {self.window} batches "
+                        f"(> {self.max_norm:g}). Lower the {name}'s learning rate (--{net}-lr), add "
+                        "--gradient-penalty 10 or --spectral-norm, and check that the data are in [-1, 1]."
+                    ),
+                )
             if self.min_norm is not None:
-                self._check(f"{name}_gradients_vanishing", norm < self.min_norm, lambda: (
-                    f"{name} gradients are vanishing: mean norm {norm:.3g} over the last {self.window} batches "
-                    f"(< {self.min_norm:g}); the {name} has stopped learning. If the discriminator wins, use "
-                    "the non_saturating (not minimax) loss and see LossRatioAlarm's fixes; otherwise check "
-                    f"the learning rate (--{net}-lr) and for dead activations."))
+                self._check(
+                    f"{name}_gradients_vanishing",
+                    norm < self.min_norm,
+                    lambda: (
+                        f"{name} gradients are vanishing: mean norm {norm:.3g} over the last {self.window} batches "
+                        f"(< {self.min_norm:g}); the {name} has stopped learning. If the discriminator wins, use "
+                        "the non_saturating (not minimax) loss and see LossRatioAlarm's fixes; otherwise check "
+                        f"the learning rate (--{net}-lr) and for dead activations."
+                    ),
+                )
 
 
 # ---------------------------------------------------------------------------
@@ -490,8 +527,17 @@ class ModeCollapseMonitor(keras.callbacks.Callback):
     recovers: restart from an earlier checkpoint with the fix.
     """
 
-    def __init__(self, real_batch=None, num: int = 32, threshold: float = 0.3, seed: int = 4321,
-                 every_epochs: int = 1, warmup_epochs: int = 1, add_to_logs: bool = False, verbose: bool = True):
+    def __init__(
+        self,
+        real_batch=None,
+        num: int = 32,
+        threshold: float = 0.3,
+        seed: int = 4321,
+        every_epochs: int = 1,
+        warmup_epochs: int = 1,
+        add_to_logs: bool = False,
+        verbose: bool = True,
+    ):
         super().__init__()
         if int(num) < 2:
             raise ValueError(f"num must be at least 2 (diversity compares pairs), got {num}")
@@ -511,7 +557,9 @@ class ModeCollapseMonitor(keras.callbacks.Callback):
         """Diversity of ``num`` fresh samples of the current model."""
         from tfvidgan.metrics.diversity import sample_diversity
 
-        samples = keras.ops.convert_to_numpy(fixed_samples(self.model, *fixed_inputs(self.model, self.num, self._rng)))
+        samples = keras.ops.convert_to_numpy(
+            fixed_samples(self.model, *fixed_inputs(self.model, self.num, self._rng))
+        )
         if not np.isfinite(samples).all():  # diverged: the WeightGuard reports it
             return float("nan")
         return sample_diversity(samples)
@@ -526,17 +574,26 @@ class ModeCollapseMonitor(keras.callbacks.Callback):
             self.reference = diversity
         ratio = diversity / self.reference if self.reference > 0 else float("nan")
         step = generator_steps(self.model)
-        self.history.append({"epoch": epoch, "step": step, "diversity": diversity,
-                             "reference": self.reference, "ratio": ratio})
+        self.history.append(
+            {
+                "epoch": epoch,
+                "step": step,
+                "diversity": diversity,
+                "reference": self.reference,
+                "ratio": ratio,
+            }
+        )
         if self.add_to_logs and logs is not None:
             logs["sample_diversity"], logs["diversity_ratio"] = diversity, ratio
         collapsed = ratio < self.threshold and epoch >= self.warmup_epochs  # False for nan
         if collapsed and not self._collapsed:
-            text = (f"step {step}: possible mode collapse: sample diversity {diversity:.3g} is {ratio:.0%} of "
-                    f"{self.reference_source} ({self.reference:.3g}; threshold {self.threshold:.0%}). Look at the "
-                    "samples; if they all look alike, restart from an earlier checkpoint with a lower learning "
-                    "rate, an R1 penalty (--r1-gamma), wasserstein + --gradient-penalty 10 or hinge + "
-                    "--spectral-norm.")
+            text = (
+                f"step {step}: possible mode collapse: sample diversity {diversity:.3g} is {ratio:.0%} of "
+                f"{self.reference_source} ({self.reference:.3g}; threshold {self.threshold:.0%}). Look at the "
+                "samples; if they all look alike, restart from an earlier checkpoint with a lower learning "
+                "rate, an R1 penalty (--r1-gamma), wasserstein + --gradient-penalty 10 or hinge + "
+                "--spectral-norm."
+            )
             self.alarms.append({"step": step, "kind": "mode_collapse", "message": text})
             if self.verbose:
                 warnings.warn(text, TrainingHealthWarning, stacklevel=2)
@@ -551,7 +608,9 @@ _HAVE_TENSORBOARD = importlib.util.find_spec("tensorboard") is not None
 
 
 def _plugin_metadata(plugin: str):
-    return tf.compat.v1.SummaryMetadata(plugin_data=tf.compat.v1.SummaryMetadata.PluginData(plugin_name=plugin))
+    return tf.compat.v1.SummaryMetadata(
+        plugin_data=tf.compat.v1.SummaryMetadata.PluginData(plugin_name=plugin)
+    )
 
 
 def write_scalar(tag: str, value: float, step: int) -> None:
@@ -564,7 +623,12 @@ def write_scalar(tag: str, value: float, step: int) -> None:
     if _HAVE_TENSORBOARD:
         tf.summary.scalar(tag, float(value), step=step)
     else:
-        tf.summary.write(tag, tf.constant(float(value), tf.float32), step=step, metadata=_plugin_metadata("scalars"))
+        tf.summary.write(
+            tag,
+            tf.constant(float(value), tf.float32),
+            step=step,
+            metadata=_plugin_metadata("scalars"),
+        )
 
 
 def write_image(tag: str, image, step: int, description: str | None = None) -> None:
@@ -582,7 +646,9 @@ def write_image(tag: str, image, step: int, description: str | None = None) -> N
         tf.summary.image(tag, pixels[None], step=step, description=description)
         return
     height, width = pixels.shape[:2]
-    tensor = tf.constant([str(width).encode(), str(height).encode(), tf.io.encode_png(pixels).numpy()])
+    tensor = tf.constant(
+        [str(width).encode(), str(height).encode(), tf.io.encode_png(pixels).numpy()]
+    )
     metadata = _plugin_metadata("images")
     if description:
         metadata.summary_description = description
@@ -604,8 +670,9 @@ def write_gif(tag: str, video, step: int, fps: float = 8) -> bytes:
     with tempfile.TemporaryDirectory() as tmp:
         gif = video_io.write_gif(Path(tmp) / "clip.gif", clip, fps=fps).read_bytes()
     _, height, width, channels = clip.shape
-    image = tf.compat.v1.Summary.Image(height=height, width=width, colorspace=1 if channels == 1 else 3,
-                                       encoded_image_string=gif)
+    image = tf.compat.v1.Summary.Image(
+        height=height, width=width, colorspace=1 if channels == 1 else 3, encoded_image_string=gif
+    )
     summary = tf.compat.v1.Summary(value=[tf.compat.v1.Summary.Value(tag=tag, image=image)])
     tf.summary.experimental.write_raw_pb(summary.SerializeToString(), step=step)
     return gif
@@ -638,9 +705,20 @@ class TensorBoardMedia(keras.callbacks.Callback):
     both live.
     """
 
-    def __init__(self, log_dir, num: int = 16, seed: int = 1234, fps: float = 8, every_epochs: int = 1,
-                 max_frames: int | None = 16, frame_rows: int = 8, run: str = "train", tensorboard=None,
-                 log_scalars: bool = False, diversity: bool = True):
+    def __init__(
+        self,
+        log_dir,
+        num: int = 16,
+        seed: int = 1234,
+        fps: float = 8,
+        every_epochs: int = 1,
+        max_frames: int | None = 16,
+        frame_rows: int = 8,
+        run: str = "train",
+        tensorboard=None,
+        log_scalars: bool = False,
+        diversity: bool = True,
+    ):
         super().__init__()
         self.log_dir, self.run = Path(log_dir), run
         self.num, self.seed, self.fps, self.every = int(num), seed, fps, int(every_epochs)
@@ -651,7 +729,11 @@ class TensorBoardMedia(keras.callbacks.Callback):
 
     def writer(self):
         """The summary writer in use: the Keras TensorBoard callback's, or our own."""
-        shared = getattr(self.tensorboard, "_train_writer", None) if self.tensorboard is not None else None
+        shared = (
+            getattr(self.tensorboard, "_train_writer", None)
+            if self.tensorboard is not None
+            else None
+        )
         if shared is not None:
             return shared
         if self._writer is None:
@@ -659,7 +741,9 @@ class TensorBoardMedia(keras.callbacks.Callback):
         return self._writer
 
     def on_train_begin(self, logs=None):
-        self.latents, self.labels = fixed_inputs(self.model, self.num, np.random.default_rng(self.seed))
+        self.latents, self.labels = fixed_inputs(
+            self.model, self.num, np.random.default_rng(self.seed)
+        )
 
     def write(self, step: int, logs=None) -> None:
         """Generate the samples and write all summaries at ``step``."""
@@ -672,12 +756,18 @@ class TensorBoardMedia(keras.callbacks.Callback):
         writer = self.writer()
         with writer.as_default():
             if samples.ndim == 5:
-                frames = video_io.video_frames_grid(samples[: self.frame_rows], max_frames=self.max_frames)
-                self._image("samples/frames", frames, step, "one clip per row, time from left to right")
+                frames = video_io.video_frames_grid(
+                    samples[: self.frame_rows], max_frames=self.max_frames
+                )
+                self._image(
+                    "samples/frames", frames, step, "one clip per row, time from left to right"
+                )
                 write_gif("samples/animation", video_io.video_grid(samples), step, fps=self.fps)
                 self.tags.add("samples/animation")
             elif samples.ndim == 4:
-                self._image("samples/grid", video_io.image_grid(samples), step, "samples from fixed latents")
+                self._image(
+                    "samples/grid", video_io.image_grid(samples), step, "samples from fixed latents"
+                )
             if self.diversity:
                 write_scalar("sample_diversity", sample_diversity(samples), step)
                 self.tags.add("sample_diversity")
@@ -709,8 +799,14 @@ class TensorBoardMedia(keras.callbacks.Callback):
 # ---------------------------------------------------------------------------
 
 
-def default_health_callbacks(model_kind: str, log_dir=None, real_batch=None, include_guard: bool = False,
-                             log_scalars: bool = False, verbose: bool = True) -> list:
+def default_health_callbacks(
+    model_kind: str,
+    log_dir=None,
+    real_batch=None,
+    include_guard: bool = False,
+    log_scalars: bool = False,
+    verbose: bool = True,
+) -> list:
     """The health callbacks that suit a model kind, ready for ``model.fit``.
 
     Args:
@@ -731,11 +827,15 @@ def default_health_callbacks(model_kind: str, log_dir=None, real_batch=None, inc
     family = model_kind
     kind = FAMILIES[model_kind][0] if model_kind in FAMILIES else model_kind
     if kind not in ("image", "video", "vector"):
-        raise ValueError(f"model_kind must be image, video, vector or one of {', '.join(FAMILIES)}; got {model_kind!r}")
+        raise ValueError(
+            f"model_kind must be image, video, vector or one of {', '.join(FAMILIES)}; got {model_kind!r}"
+        )
     callbacks: list = [WeightGuard()] if include_guard else []
     if family != "vae":
         callbacks += [LossRatioAlarm(verbose=verbose), GradientNormAlarm(verbose=verbose)]
-    callbacks.append(ModeCollapseMonitor(real_batch, num=64 if kind == "vector" else 32, verbose=verbose))
+    callbacks.append(
+        ModeCollapseMonitor(real_batch, num=64 if kind == "vector" else 32, verbose=verbose)
+    )
     if log_dir is not None:
         callbacks.append(TensorBoardMedia(log_dir, log_scalars=log_scalars))
     return callbacks

@@ -19,7 +19,9 @@ def num_doublings(size: int, start: int = 4, name: str = "image_size") -> int:
         s //= 2
         k += 1
     if s != start or k < 1:
-        raise ValueError(f"{name}={size} is not possible: use {start} times a power of two, e.g. 32 or 64")
+        raise ValueError(
+            f"{name}={size} is not possible: use {start} times a power of two, e.g. 32 or 64"
+        )
     return k
 
 
@@ -63,8 +65,15 @@ def up_block(x, filters: int, strides, dims: int = 2, kernel_size: int = 4, styl
     return norm_relu(x, style)
 
 
-def down_block(x, filters: int, strides, dims: int = 2, spectral_norm: bool = False, first: bool = False,
-               kernel_size: int = 4):
+def down_block(
+    x,
+    filters: int,
+    strides,
+    dims: int = 2,
+    spectral_norm: bool = False,
+    first: bool = False,
+    kernel_size: int = 4,
+):
     """Strided convolution -> LeakyReLU(0.2) (the DCGAN discriminator block).
 
     No batch norm: it would couple the samples of a batch, which breaks the
@@ -74,7 +83,9 @@ def down_block(x, filters: int, strides, dims: int = 2, spectral_norm: bool = Fa
     """
     conv = layers.Conv2D if dims == 2 else layers.Conv3D
     dtype = "float32" if first else None
-    x = maybe_spectral_norm(conv(filters, kernel_size, strides=strides, padding="same", dtype=dtype), spectral_norm)(x)
+    x = maybe_spectral_norm(
+        conv(filters, kernel_size, strides=strides, padding="same", dtype=dtype), spectral_norm
+    )(x)
     return layers.LeakyReLU(0.2, dtype=dtype)(x)
 
 
@@ -157,11 +168,17 @@ class RandomFrames(layers.Layer):
         if self.k >= num_frames:
             return videos
         if training:
-            scores = keras.random.uniform((ops.shape(videos)[0], num_frames), seed=self.seed_generator)
-            index = ops.sort(ops.top_k(scores, self.k)[1], axis=-1)  # k distinct frames per clip, in order
+            scores = keras.random.uniform(
+                (ops.shape(videos)[0], num_frames), seed=self.seed_generator
+            )
+            index = ops.sort(
+                ops.top_k(scores, self.k)[1], axis=-1
+            )  # k distinct frames per clip, in order
         else:
-            index = ops.broadcast_to(ops.linspace(0, num_frames - 1, self.k, dtype="int32"),
-                                     (ops.shape(videos)[0], self.k))
+            index = ops.broadcast_to(
+                ops.linspace(0, num_frames - 1, self.k, dtype="int32"),
+                (ops.shape(videos)[0], self.k),
+            )
         return ops.take_along_axis(videos, ops.reshape(index, (-1, self.k, 1, 1, 1)), axis=1)
 
     def compute_output_shape(self, input_shape):

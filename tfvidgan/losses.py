@@ -25,7 +25,7 @@ videos ``(B, T, H, W, C)`` alike.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import tensorflow as tf
 
@@ -38,11 +38,14 @@ def _bce(logits, target):
     """Mean sigmoid cross-entropy of ``logits`` against a constant target."""
     logits = _f32(logits)
     return tf.reduce_mean(
-        tf.nn.sigmoid_cross_entropy_with_logits(labels=tf.fill(tf.shape(logits), target), logits=logits)
+        tf.nn.sigmoid_cross_entropy_with_logits(
+            labels=tf.fill(tf.shape(logits), target), logits=logits
+        )
     )
 
 
 # --- minimax / non-saturating (the original GAN) -----------------------------
+
 
 def non_saturating_discriminator_loss(real_logits, fake_logits, label_smoothing=0.0):
     """-log D(x) - log(1 - D(G(z))). ``label_smoothing`` lowers the real target
@@ -66,6 +69,7 @@ def minimax_generator_loss(fake_logits):
 
 # --- Wasserstein -----------------------------------------------------------
 
+
 def wasserstein_discriminator_loss(real_logits, fake_logits, label_smoothing=0.0):
     """E[D(G(z))] - E[D(x)]: the critic estimates the Wasserstein-1 distance.
     Needs a Lipschitz critic: add :func:`gradient_penalty` or spectral norm."""
@@ -80,6 +84,7 @@ def wasserstein_generator_loss(fake_logits):
 
 # --- hinge -----------------------------------------------------------------
 
+
 def hinge_discriminator_loss(real_logits, fake_logits, label_smoothing=0.0):
     """E[relu(1 - D(x))] + E[relu(1 + D(G(z)))]."""
     del label_smoothing
@@ -92,6 +97,7 @@ hinge_generator_loss = wasserstein_generator_loss
 
 
 # --- least squares ---------------------------------------------------------
+
 
 def least_squares_discriminator_loss(real_logits, fake_logits, label_smoothing=0.0):
     """0.5 E[(D(x) - b)^2] + 0.5 E[D(G(z))^2] with b = 1 - label_smoothing."""
@@ -137,10 +143,13 @@ def info_loss(codes, code_logits):
     codes = tf.cast(codes, tf.int32)
     if code_logits.shape.rank == 3:
         codes = tf.broadcast_to(codes[:, None], tf.shape(code_logits)[:2])
-    return tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=codes, logits=code_logits))
+    return tf.reduce_mean(
+        tf.nn.sparse_softmax_cross_entropy_with_logits(labels=codes, logits=code_logits)
+    )
 
 
 # --- penalties -------------------------------------------------------------
+
 
 def _squared_grad_norm(critic: Callable, x: tf.Tensor) -> tf.Tensor:
     """||d critic(x) / dx||^2 per sample, summed over every non-batch axis."""

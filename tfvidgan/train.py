@@ -39,7 +39,9 @@ def resolve_data(cfg: TrainConfig) -> TrainConfig:
     spec = data.get_spec(cfg.data)
     if spec.kind != kind:
         valid = [n for n in data.dataset_names() if data.get_spec(n).kind == kind]
-        raise ValueError(f"model {cfg.model!r} needs {kind} data, but {cfg.data!r} is {spec.kind} data; use one of {valid}")
+        raise ValueError(
+            f"model {cfg.model!r} needs {kind} data, but {cfg.data!r} is {spec.kind} data; use one of {valid}"
+        )
     if conditional and spec.num_classes < 2:
         raise ValueError(f"model {cfg.model!r} needs labelled data; {cfg.data!r} has no labels")
     cfg.channels = spec.channels
@@ -52,23 +54,37 @@ def build_model(cfg: TrainConfig):
     """Build and compile the networks of ``cfg.model`` (call after setting precision)."""
     c = cfg
     if not 0.0 <= c.ema < 1.0:
-        raise ValueError(f"ema={c.ema} is not possible: use a momentum in [0, 1), e.g. 0.999 (0 = off)")
+        raise ValueError(
+            f"ema={c.ema} is not possible: use a momentum in [0, 1), e.g. 0.999 (0 = off)"
+        )
     if not 0.0 <= c.lr_decay <= 1.0:
-        raise ValueError(f"lr_decay={c.lr_decay} is not possible: use the fraction of the run to decay over, in [0, 1] (0 = off)")
+        raise ValueError(
+            f"lr_decay={c.lr_decay} is not possible: use the fraction of the run to decay over, in [0, 1] (0 = off)"
+        )
     if c.ema and c.model == "vae":
-        raise ValueError("ema averages a GAN generator's weights; the vae has no generator optimizer to average")
+        raise ValueError(
+            "ema averages a GAN generator's weights; the vae has no generator optimizer to average"
+        )
     if c.info_codes and c.model not in ("dcgan", "vgan"):
-        raise ValueError(f"info_codes (InfoGAN) is built for the dcgan and vgan families, not {c.model!r}")
+        raise ValueError(
+            f"info_codes (InfoGAN) is built for the dcgan and vgan families, not {c.model!r}"
+        )
     if c.pack != 1 and c.model not in ("dcgan", "vgan"):
         raise ValueError(f"pack (PacGAN) is built for the dcgan and vgan families, not {c.model!r}")
     if c.pack > 1 and c.batch_size % c.pack:
-        raise ValueError(f"pack={c.pack} needs a batch size that is a multiple of it, got batch_size={c.batch_size}")
-    d_channels = c.channels * max(c.pack, 1)  # PacGAN: the discriminator reads `pack` samples stacked in channels
+        raise ValueError(
+            f"pack={c.pack} needs a batch size that is a multiple of it, got batch_size={c.batch_size}"
+        )
+    d_channels = c.channels * max(
+        c.pack, 1
+    )  # PacGAN: the discriminator reads `pack` samples stacked in channels
     if c.model == "vae":
         model = vae.VAE(
             vae.build_encoder(c.latent_dim, c.image_size, c.channels, c.base_filters, seed=c.seed),
             vae.build_decoder(c.latent_dim, c.image_size, c.channels, c.base_filters),
-            c.latent_dim, beta=c.kl_beta, seed=c.seed,
+            c.latent_dim,
+            beta=c.kl_beta,
+            seed=c.seed,
         )
         model.compile(optimizer=keras.optimizers.Adam(c.g_lr, beta_1=c.beta_1, beta_2=c.beta_2))
         return model
@@ -78,29 +94,60 @@ def build_model(cfg: TrainConfig):
         model = gaussian.GaussianGAN(g, d, c.latent_dim, seed=c.seed)
     elif c.model == "dcgan":
         g = dcgan.build_generator(c.latent_dim, c.image_size, c.channels, c.base_filters)
-        d = dcgan.build_discriminator(c.image_size, d_channels, c.base_filters, c.spectral_norm, info_codes=c.info_codes)
+        d = dcgan.build_discriminator(
+            c.image_size, d_channels, c.base_filters, c.spectral_norm, info_codes=c.info_codes
+        )
         model = dcgan.DCGAN(g, d, c.latent_dim, seed=c.seed, info_codes=c.info_codes, pack=c.pack)
     elif c.model == "cgan":
-        g = cgan.build_generator(c.latent_dim, c.num_classes, c.image_size, c.channels, c.base_filters)
-        d = cgan.build_discriminator(c.num_classes, c.image_size, c.channels, c.base_filters, c.spectral_norm, c.conditioning)
+        g = cgan.build_generator(
+            c.latent_dim, c.num_classes, c.image_size, c.channels, c.base_filters
+        )
+        d = cgan.build_discriminator(
+            c.num_classes, c.image_size, c.channels, c.base_filters, c.spectral_norm, c.conditioning
+        )
         model = cgan.ConditionalGAN(g, d, c.latent_dim, c.num_classes, seed=c.seed)
     elif c.model == "vgan":
-        g = vgan.build_generator(c.latent_dim, c.num_frames, c.image_size, c.channels, c.base_filters, c.two_stream,
-                                shared_content=c.shared_content, motion_dim=c.motion_dim,
-                                content_modulation=c.content_modulation)
-        d = vgan.build_discriminator(c.num_frames, c.image_size, d_channels, c.base_filters, c.spectral_norm,
-                                    frame_discriminator=c.frame_discriminator, minibatch_stddev=c.minibatch_stddev,
-                                    info_codes=c.info_codes, video_judge_pool=c.video_judge_pool)
+        g = vgan.build_generator(
+            c.latent_dim,
+            c.num_frames,
+            c.image_size,
+            c.channels,
+            c.base_filters,
+            c.two_stream,
+            shared_content=c.shared_content,
+            motion_dim=c.motion_dim,
+            content_modulation=c.content_modulation,
+        )
+        d = vgan.build_discriminator(
+            c.num_frames,
+            c.image_size,
+            d_channels,
+            c.base_filters,
+            c.spectral_norm,
+            frame_discriminator=c.frame_discriminator,
+            minibatch_stddev=c.minibatch_stddev,
+            info_codes=c.info_codes,
+            video_judge_pool=c.video_judge_pool,
+        )
         model = vgan.VGAN(g, d, c.latent_dim, seed=c.seed, info_codes=c.info_codes, pack=c.pack)
     else:
         raise ValueError(f"unknown model {c.model!r}; choose one of {', '.join(FAMILIES)}")
     model.compile(
         d_optimizer=keras.optimizers.Adam(c.d_lr, beta_1=c.beta_1, beta_2=c.beta_2),
         # ema: Keras's optimizer keeps the generator's weight average; GAN.sample draws from it
-        g_optimizer=keras.optimizers.Adam(c.g_lr, beta_1=c.beta_1, beta_2=c.beta_2, use_ema=c.ema > 0,
-                                          ema_momentum=c.ema if c.ema > 0 else 0.99),
-        loss=c.loss, d_steps=c.d_steps, gradient_penalty=c.gradient_penalty,
-        r1_gamma=c.r1_gamma, label_smoothing=c.label_smoothing, info_weight=c.info_weight,
+        g_optimizer=keras.optimizers.Adam(
+            c.g_lr,
+            beta_1=c.beta_1,
+            beta_2=c.beta_2,
+            use_ema=c.ema > 0,
+            ema_momentum=c.ema if c.ema > 0 else 0.99,
+        ),
+        loss=c.loss,
+        d_steps=c.d_steps,
+        gradient_penalty=c.gradient_penalty,
+        r1_gamma=c.r1_gamma,
+        label_smoothing=c.label_smoothing,
+        info_weight=c.info_weight,
     )
     return model
 
@@ -108,8 +155,13 @@ def build_model(cfg: TrainConfig):
 def make_dataset(cfg: TrainConfig):
     """The ``tf.data`` pipeline of ``cfg.data``; yields ``(x, labels)`` for cgan."""
     return data.make_dataset(
-        cfg.data, batch_size=cfg.batch_size, num=cfg.num_examples, image_size=cfg.image_size,
-        num_frames=cfg.num_frames, seed=cfg.seed, with_labels=FAMILIES[cfg.model][2],
+        cfg.data,
+        batch_size=cfg.batch_size,
+        num=cfg.num_examples,
+        image_size=cfg.image_size,
+        num_frames=cfg.num_frames,
+        seed=cfg.seed,
+        with_labels=FAMILIES[cfg.model][2],
     )
 
 
@@ -122,7 +174,9 @@ def check_writable(out_dir) -> Path:
         probe.write_text("ok")
         probe.unlink()
     except OSError as err:
-        raise OSError(f"cannot write to output folder {out} ({err.strerror or err}); choose another --out") from None
+        raise OSError(
+            f"cannot write to output folder {out} ({err.strerror or err}); choose another --out"
+        ) from None
     return out
 
 
@@ -130,7 +184,9 @@ def load_config(run_dir) -> TrainConfig:
     """The ``config.json`` of a run folder, with clear errors when it is not one."""
     path = Path(run_dir) / "config.json"
     if not path.exists():
-        raise FileNotFoundError(f"{run_dir} is not a tfvidgan run folder (no config.json); train one with `tfvidgan train --out {run_dir}`")
+        raise FileNotFoundError(
+            f"{run_dir} is not a tfvidgan run folder (no config.json); train one with `tfvidgan train --out {run_dir}`"
+        )
     try:
         return TrainConfig.from_dict(json.loads(path.read_text()))
     except (json.JSONDecodeError, TypeError, ValueError) as err:
@@ -149,8 +205,12 @@ def train(cfg: TrainConfig, out_dir, extra_callbacks=(), verbose=None, write_out
     if latest_checkpoint(out) is not None:
         saved = load_config(out)
         if saved.model != cfg.model:
-            raise ValueError(f"{out} holds a {saved.model!r} run, not {cfg.model!r}: use another --out or --model {saved.model}")
-        cfg = TrainConfig.from_dict({**saved.__dict__, "steps": cfg.steps, "max_minutes": cfg.max_minutes})
+            raise ValueError(
+                f"{out} holds a {saved.model!r} run, not {cfg.model!r}: use another --out or --model {saved.model}"
+            )
+        cfg = TrainConfig.from_dict(
+            {**saved.__dict__, "steps": cfg.steps, "max_minutes": cfg.max_minutes}
+        )
     cfg = resolve_data(cfg)
 
     runtime.set_seed(cfg.seed)
@@ -159,23 +219,39 @@ def train(cfg: TrainConfig, out_dir, extra_callbacks=(), verbose=None, write_out
     step = restore_checkpoint(model, out) if latest_checkpoint(out) else 0
     (out / "config.json").write_text(cfg.to_json())
     if step >= cfg.steps:
-        print(f"{out} already has {step} of {cfg.steps} steps; nothing to train (raise --steps to continue)")
+        print(
+            f"{out} already has {step} of {cfg.steps} steps; nothing to train (raise --steps to continue)"
+        )
     else:
         guard = health.WeightGuard()  # NaN/Inf in losses or weights: stop, keep the last checkpoint
         budget = cb.TrainingBudget(cfg.steps, cfg.max_minutes)
         alarms = health.default_health_callbacks(cfg.model, log_dir=out / "logs", log_scalars=True)
-        decay = [cb.LearningRateDecay(budget, cfg.lr_decay, cfg.d_lr, cfg.g_lr)] if cfg.lr_decay else []
+        decay = (
+            [cb.LearningRateDecay(budget, cfg.lr_decay, cfg.d_lr, cfg.g_lr)] if cfg.lr_decay else []
+        )
         callbacks = [
-            budget, *decay, guard, cb.Checkpoint(out, nan_guard=guard),  # the guard must run before Checkpoint
-            keras.callbacks.CSVLogger(str(out / "history.csv"), append=step > 0), *alarms, *extra_callbacks,
+            budget,
+            *decay,
+            guard,
+            cb.Checkpoint(out, nan_guard=guard),  # the guard must run before Checkpoint
+            keras.callbacks.CSVLogger(str(out / "history.csv"), append=step > 0),
+            *alarms,
+            *extra_callbacks,
         ]
         first_epoch = step // cfg.steps_per_epoch
         epochs = first_epoch + -(-(cfg.steps - step) // cfg.steps_per_epoch)
         start = time.monotonic()
         if verbose is None:
             verbose = 1 if sys.stdout.isatty() or "ipykernel" in sys.modules else 2
-        model.fit(make_dataset(cfg), epochs=epochs, initial_epoch=first_epoch, shuffle=False,
-                  steps_per_epoch=cfg.steps_per_epoch, callbacks=callbacks, verbose=verbose)
+        model.fit(
+            make_dataset(cfg),
+            epochs=epochs,
+            initial_epoch=first_epoch,
+            shuffle=False,
+            steps_per_epoch=cfg.steps_per_epoch,
+            callbacks=callbacks,
+            verbose=verbose,
+        )
         if guard.tripped:
             raise TrainingDiverged(
                 f"training diverged: {guard.tripped}. The last good checkpoint in {out} is kept. "
@@ -185,8 +261,10 @@ def train(cfg: TrainConfig, out_dir, extra_callbacks=(), verbose=None, write_out
         if report:
             print("training-health warnings:\n" + report)
         minutes = (time.monotonic() - start) / 60
-        print(f"trained {cb.generator_steps(model) - step} steps in {minutes:.1f} min"
-              + (" (stopped by the time budget)" if budget.stopped_by == "time" else ""))
+        print(
+            f"trained {cb.generator_steps(model) - step} steps in {minutes:.1f} min"
+            + (" (stopped by the time budget)" if budget.stopped_by == "time" else "")
+        )
     if write_outputs:
         write_run_outputs(model, cfg, out)
     return model
@@ -209,7 +287,9 @@ def write_run_outputs(model, cfg: TrainConfig, out: Path, num: int = 16) -> dict
         grid = video_io.video_grid(samples)
         paths["gif"] = video_io.write_gif(out / "samples.gif", grid)
         paths["mp4"] = video_io.write_mp4(out / "samples.mp4", grid)
-        paths["png"] = video_io.save_png(out / "samples.png", video_io.video_frames_grid(samples[:8]))
+        paths["png"] = video_io.save_png(
+            out / "samples.png", video_io.video_frames_grid(samples[:8])
+        )
     elif samples.ndim == 4:
         paths["png"] = video_io.save_png(out / "samples.png", video_io.image_grid(samples))
     else:
@@ -223,7 +303,9 @@ def read_history(path) -> dict[str, np.ndarray]:
     """``history.csv`` as column name -> float array."""
     with open(path, newline="") as f:
         rows = list(csv.DictReader(f))
-    columns = [k for k in (rows[0] if rows else {}) if rows[0][k] != "NA"]  # CSVLogger adds empty val_* columns
+    columns = [
+        k for k in (rows[0] if rows else {}) if rows[0][k] != "NA"
+    ]  # CSVLogger adds empty val_* columns
     return {k: np.array([float(r[k]) for r in rows]) for k in columns}
 
 

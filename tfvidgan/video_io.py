@@ -170,9 +170,7 @@ def _prepare_output_path(path) -> Path:
     path = Path(path)
     for folder in path.parents:  # a common mistake: a "folder" that is a file
         if folder.is_file():
-            raise OSError(
-                f"cannot write to '{path}': '{folder}' is a file, not a folder."
-            )
+            raise OSError(f"cannot write to '{path}': '{folder}' is a file, not a folder.")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "ab"):  # opening for append creates but never truncates
@@ -235,9 +233,7 @@ def write_gif(path, video, fps=8, loop=0) -> Path:
     with open(path, "wb") as f:
         f.writelines(header)
         for frame in frames:
-            chunks = GifImagePlugin.getdata(
-                frame, duration=delay_ms, include_color_table=True
-            )
+            chunks = GifImagePlugin.getdata(frame, duration=delay_ms, include_color_table=True)
             f.writelines(chunks)
         f.write(b";")  # GIF trailer byte
     return path
@@ -387,8 +383,7 @@ def write_video(path, video, fps=8) -> Path:
     suffix = Path(path).suffix.lower()
     if suffix not in writers:
         raise ValueError(
-            f"unknown video suffix '{suffix}' in '{path}'; "
-            f"use one of {', '.join(VIDEO_SUFFIXES)}."
+            f"unknown video suffix '{suffix}' in '{path}'; use one of {', '.join(VIDEO_SUFFIXES)}."
         )
     return writers[suffix](path, video, fps=fps)
 
@@ -399,9 +394,7 @@ def write_video(path, video, fps=8) -> Path:
 
 
 def _decode_error(path: Path, detail) -> ValueError:
-    return ValueError(
-        f"could not decode '{path}' (is it a complete video file?): {detail}"
-    )
+    return ValueError(f"could not decode '{path}' (is it a complete video file?): {detail}")
 
 
 def _read_gif(path: Path) -> np.ndarray:
@@ -420,9 +413,7 @@ def _ffmpeg_read(path: Path) -> np.ndarray:
     try:
         meta = next(reader)  # first item: dict with 'size' = (width, height)
         width, height = meta["size"]
-        frames = [
-            np.frombuffer(buf, np.uint8).reshape(height, width, 3) for buf in reader
-        ]
+        frames = [np.frombuffer(buf, np.uint8).reshape(height, width, 3) for buf in reader]
     finally:
         reader.close()  # stops the FFmpeg process
     if not frames:
@@ -475,8 +466,9 @@ def read_video(path) -> np.ndarray:
         try:
             return _opencv_read(path)
         except Exception as cv_err:
-            raise _decode_error(path, f"FFmpeg: {str(ffmpeg_err).splitlines()[0]}; "
-                                f"OpenCV: {cv_err}") from cv_err
+            raise _decode_error(
+                path, f"FFmpeg: {str(ffmpeg_err).splitlines()[0]}; OpenCV: {cv_err}"
+            ) from cv_err
 
 
 # ---------------------------------------------------------------------------
@@ -564,9 +556,7 @@ def video_frames_grid(videos, max_frames=None, pad=1, pad_value=-1) -> np.ndarra
     if videos.ndim == 4:
         videos = videos[np.newaxis]  # one clip -> batch of one
     if videos.ndim != 5:
-        raise ValueError(
-            f"video_frames_grid expects (N, T, H, W, C), got shape {videos.shape}."
-        )
+        raise ValueError(f"video_frames_grid expects (N, T, H, W, C), got shape {videos.shape}.")
     if max_frames is not None and videos.shape[1] > max_frames:
         step = math.ceil(videos.shape[1] / max_frames)
         videos = videos[:, ::step]

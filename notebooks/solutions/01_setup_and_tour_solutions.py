@@ -16,7 +16,10 @@ import subprocess
 import sys
 
 if "google.colab" in sys.modules:
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/tfvidgan/tfvidgan"], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/tfvidgan/tfvidgan"],
+        check=True,
+    )
 
 # %%
 import math
@@ -34,6 +37,7 @@ course.require_solutions()  # an unanswered exercise fails here
 #
 # `astype(np.uint8)` alone would truncate (0.99 -> 0), so round with `np.rint` first; clip first so that a
 # generator's overshoot (1.2) becomes 255 instead of wrapping around.
+
 
 # %%
 def my_to_float(x):
@@ -54,6 +58,7 @@ course.check("Exercise 1.1", (my_to_float, my_to_uint8), nb01.check_pixel_conver
 #
 # `rows * H + (rows - 1) * pad` pixels high: the padding only goes between tiles. Time and channels are untouched.
 
+
 # %%
 def grid_shape(batch_shape, ncols=None, pad=1):
     n, t, h, w, c = batch_shape
@@ -71,6 +76,7 @@ course.check("Exercise 1.2", grid_shape, nb01.check_grid_shape)
 #
 # The centre of mass moves exactly like the digit. Summing `|dx|` and `|dy|` over the clip tells the axis
 # (a bounce flips the sign, not the axis); on a diagonal, `dx * dy > 0` means down-right or up-left, i.e. `\`.
+
 
 # %%
 def motion_class(clip):

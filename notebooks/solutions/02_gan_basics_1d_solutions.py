@@ -16,7 +16,10 @@ import subprocess
 import sys
 
 if "google.colab" in sys.modules:
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/tfvidgan/tfvidgan"], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/tfvidgan/tfvidgan"],
+        check=True,
+    )
 
 # %%
 import numpy as np
@@ -33,6 +36,7 @@ course.require_solutions()  # an unanswered exercise fails here
 #
 # $\log(1 - \sigma(l)) = \log \sigma(-l) = -\operatorname{softplus}(l)$, finite for every logit.
 
+
 # %%
 def my_minimax_generator_loss(fake_logits):
     return -tf.reduce_mean(tf.nn.softplus(tf.cast(fake_logits, tf.float32)))
@@ -47,13 +51,16 @@ course.check("Exercise 2.1", my_minimax_generator_loss, nb02.check_minimax_gener
 #
 # The raw discriminator output is regressed onto the "real" target 1; no sigmoid, no log.
 
+
 # %%
 def my_least_squares_generator_loss(fake_logits):
     return 0.5 * tf.reduce_mean(tf.square(tf.cast(fake_logits, tf.float32) - 1.0))
 
 
 # %%
-course.check("Exercise 2.2", my_least_squares_generator_loss, nb02.check_least_squares_generator_loss)
+course.check(
+    "Exercise 2.2", my_least_squares_generator_loss, nb02.check_least_squares_generator_loss
+)
 
 
 # %% [markdown]
@@ -61,6 +68,7 @@ course.check("Exercise 2.2", my_least_squares_generator_loss, nb02.check_least_s
 #
 # Pointwise, $a \log y + b \log(1 - y)$ is largest at $y = a / (a + b)$ with $a = p_\text{data}(x)$,
 # $b = p_g(x)$. Where both densities vanish `D*` is undefined; we return 1/2 there.
+
 
 # %%
 def my_optimal_discriminator(p_data, p_g):

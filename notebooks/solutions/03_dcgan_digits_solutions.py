@@ -16,7 +16,10 @@ import subprocess
 import sys
 
 if "google.colab" in sys.modules:
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/tfvidgan/tfvidgan"], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/tfvidgan/tfvidgan"],
+        check=True,
+    )
 
 # %%
 import math
@@ -34,6 +37,7 @@ course.require_solutions()  # an unanswered exercise fails here
 #
 # With `p = sigmoid(x)`: `-log p = softplus(-x)` and `-log(1 - p) = softplus(x)`, so the binary
 # cross-entropy with target `t` is `t softplus(-x) + (1 - t) softplus(x)`, finite for any logit.
+
 
 # %%
 def my_d_loss(real_logits, fake_logits, label_smoothing=0.0):
@@ -56,6 +60,7 @@ course.check("Exercise 3.1", my_d_loss, nb03.check_d_loss)
 # channels; each of the `k - 1` up blocks doubles H, W and halves the filters; the last
 # transposed convolution doubles once more straight to `channels`.
 
+
 # %%
 def generator_shapes(image_size, base_filters, channels=1):
     k = int(round(math.log2(image_size / 4)))
@@ -74,6 +79,7 @@ course.check("Exercise 3.2", generator_shapes, nb03.check_generator_shapes)
 #
 # Real logits above +1 and fake logits below -1 cost the discriminator nothing; the generator
 # simply raises the critic's score of its fakes.
+
 
 # %%
 def my_hinge_d_loss(real_logits, fake_logits, label_smoothing=0.0):

@@ -16,7 +16,10 @@ import subprocess
 import sys
 
 if "google.colab" in sys.modules:
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/tfvidgan/tfvidgan"], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/tfvidgan/tfvidgan"],
+        check=True,
+    )
 
 # %%
 import numpy as np
@@ -32,6 +35,7 @@ course.require_solutions()  # an unanswered exercise fails here
 #
 # `embedding[y]` picks one row per sample, shape `(B, D)`; the elementwise product with `h`
 # summed over the feature axis is the inner product `<e_y, h>`.
+
 
 # %%
 def my_projection(h, y, embedding):
@@ -49,6 +53,7 @@ course.check("Exercise 4.1", my_projection, nb04.check_projection)
 #
 # Row `y` of the identity matrix is the one-hot code of `y`.
 
+
 # %%
 def one_hot_concat(z, y, num_classes):
     one_hot = np.eye(num_classes, dtype="float32")[np.asarray(y)]
@@ -63,6 +68,7 @@ course.check("Exercise 4.2", one_hot_concat, nb04.check_one_hot_concat)
 # ### Exercise 4.3: rows of chosen digits
 #
 # `model.sample(n, labels=d)` broadcasts the int `d` to all `n` samples; stack one call per digit.
+
 
 # %%
 def digit_rows(model, digits, per_row):

@@ -16,7 +16,10 @@ import subprocess
 import sys
 
 if "google.colab" in sys.modules:
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/tfvidgan/tfvidgan"], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/tfvidgan/tfvidgan"],
+        check=True,
+    )
 
 # %%
 import numpy as np
@@ -34,6 +37,7 @@ course.require_solutions()  # an unanswered exercise fails here
 # `E_q[log p(z)] = -0.5 * (mu^2 + s^2 + log 2 pi)`, since `E_q[z^2] = mu^2 + s^2`. The difference is
 # `0.5 * (s^2 + mu^2 - 1 - log s^2)`; the dimensions are independent, so their KLs add up.
 
+
 # %%
 def kl_diag_gaussian(mu, log_var):
     mu, log_var = np.asarray(mu, np.float64), np.asarray(log_var, np.float64)
@@ -49,6 +53,7 @@ course.check("Exercise 5.1", kl_diag_gaussian, nb05.check_kl)
 #
 # Sum the squared error over *all* pixels of an image (it is a log-likelihood of the whole image), add `beta`
 # times that image's KL, then average over the batch.
+
 
 # %%
 def beta_vae_loss(images, recon, mu, log_var, beta):
@@ -66,6 +71,7 @@ course.check("Exercise 5.2", beta_vae_loss, nb05.check_beta_vae_loss)
 #
 # Shifted slices of the image line up each interior pixel with its four neighbours, so the whole convolution is
 # one line of array arithmetic.
+
 
 # %%
 def laplacian_variance(images):

@@ -16,7 +16,10 @@ import subprocess
 import sys
 
 if "google.colab" in sys.modules:
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/tfvidgan/tfvidgan"], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/tfvidgan/tfvidgan"],
+        check=True,
+    )
 
 # %%
 import numpy as np
@@ -34,6 +37,7 @@ course.require_solutions()  # an unanswered exercise fails here
 # $d^2 = (\mu_1 - \mu_2)^2 + s_1^2 + s_2^2 - 2 s_1 s_2 = (\mu_1 - \mu_2)^2 + (s_1 - s_2)^2$:
 # the squared distance between the points $(\mu, s)$.
 
+
 # %%
 def my_frechet_1d(mu1, s1, mu2, s2):
     return (mu1 - mu2) ** 2 + (s1 - s2) ** 2
@@ -47,6 +51,7 @@ course.check("Exercise 12.1", my_frechet_1d, nb12.check_frechet_1d)
 # ### Exercise 12.2: detect frozen clips
 #
 # Differences of consecutive frames, squared, averaged over time, pixels and channels: one number per clip.
+
 
 # %%
 def my_frozen_clips(videos, threshold=1e-3):
@@ -64,6 +69,7 @@ course.check("Exercise 12.2", my_frozen_clips, nb12.check_frozen_clips)
 #
 # Leave out the diagonal terms $k(x_i, x_i)$ and $k(y_j, y_j)$: a sample compared with itself says nothing
 # about the distribution and biases the estimate upwards.
+
 
 # %%
 def my_mmd2_unbiased(kxx, kyy, kxy):

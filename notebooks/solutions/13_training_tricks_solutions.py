@@ -16,7 +16,10 @@ import subprocess
 import sys
 
 if "google.colab" in sys.modules:
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/tfvidgan/tfvidgan"], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "git+https://github.com/tfvidgan/tfvidgan"],
+        check=True,
+    )
 
 # %%
 import tensorflow as tf
@@ -32,11 +35,14 @@ course.require_solutions()  # an unanswered exercise fails here
 #
 # Real logits are pushed above +1 and fake logits below -1; beyond the margin a sample costs nothing.
 
+
 # %%
 def my_hinge_d_loss(real_logits, fake_logits):
     real_logits = tf.cast(real_logits, tf.float32)
     fake_logits = tf.cast(fake_logits, tf.float32)
-    return tf.reduce_mean(tf.nn.relu(1.0 - real_logits)) + tf.reduce_mean(tf.nn.relu(1.0 + fake_logits))
+    return tf.reduce_mean(tf.nn.relu(1.0 - real_logits)) + tf.reduce_mean(
+        tf.nn.relu(1.0 + fake_logits)
+    )
 
 
 # %%
@@ -48,6 +54,7 @@ course.check("Exercise 13.1", my_hinge_d_loss, nb13.check_hinge_d_loss)
 #
 # Differentiate the critic's output with respect to its input (watch the input: it is not a variable),
 # square, sum over every non-batch axis (3 for images, 4 for videos), average over the batch.
+
 
 # %%
 def my_r1_penalty(critic, real):
@@ -70,6 +77,7 @@ course.check("Exercise 13.2", my_r1_penalty, nb13.check_r1_penalty)
 # Pad by |dy| rows and |dx| columns of -1 on each side; the window starting at row `|dy| - dy` and column
 # `|dx| - dx` holds the shifted images (output row i reads input row i - dy). Padding and slicing are
 # differentiable: the gradient is 1 for pixels that stay in the frame, 0 for the others.
+
 
 # %%
 def my_shift(images, dy, dx):

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 SMOKE = os.environ.get("TFVIDGAN_SMOKE", "") not in ("", "0")
 _REQUIRE = False

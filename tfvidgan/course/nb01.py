@@ -26,18 +26,24 @@ def check_pixel_conversion(answer) -> None:
 
     every_value = np.arange(256, dtype=np.uint8).reshape(16, 16)
     got = np.asarray(my_to_float(every_value))
-    assert got.shape == every_value.shape, f"my_to_float changed the shape: {every_value.shape} -> {got.shape}"
-    assert got.dtype == np.float32, f"my_to_float should return float32, got {got.dtype} (use .astype(np.float32))"
+    assert got.shape == every_value.shape, (
+        f"my_to_float changed the shape: {every_value.shape} -> {got.shape}"
+    )
+    assert got.dtype == np.float32, (
+        f"my_to_float should return float32, got {got.dtype} (use .astype(np.float32))"
+    )
     want = data.to_float(every_value)
     assert abs(float(got.min()) + 1) < 1e-6 and abs(float(got.max()) - 1) < 1e-6, (
         f"0 must map to -1 and 255 to +1; you give {got.min():.4f} and {got.max():.4f}. Hint: x / 127.5 - 1"
     )
-    np.testing.assert_allclose(got, want, atol=1e-6, err_msg="my_to_float differs from tfvidgan.data.to_float")
+    np.testing.assert_allclose(
+        got, want, atol=1e-6, err_msg="my_to_float differs from tfvidgan.data.to_float"
+    )
 
     rng = np.random.default_rng(0)
-    floats = np.concatenate(
-        [rng.uniform(-1.3, 1.3, size=500), [-1.0, 1.0, 0.0, -5.0, 5.0]]
-    ).astype(np.float32)
+    floats = np.concatenate([rng.uniform(-1.3, 1.3, size=500), [-1.0, 1.0, 0.0, -5.0, 5.0]]).astype(
+        np.float32
+    )
     got = np.asarray(my_to_uint8(floats))
     assert got.dtype == np.uint8, f"my_to_uint8 should return uint8, got {got.dtype}"
     want = data.to_uint8(floats)
@@ -53,7 +59,9 @@ def check_pixel_conversion(answer) -> None:
         "Round to the nearest integer (np.rint) before casting; astype alone truncates."
     )
     back = np.asarray(my_to_uint8(np.asarray(my_to_float(every_value))))
-    assert np.array_equal(back, every_value), "the round trip uint8 -> float -> uint8 must give back every value exactly"
+    assert np.array_equal(back, every_value), (
+        "the round trip uint8 -> float -> uint8 must give back every value exactly"
+    )
 
 
 def check_grid_shape(grid_shape) -> None:

@@ -29,7 +29,9 @@ def _value(answer, *args):
     out = answer(*args)
     assert out is not None, "your function returned None: return the loss"
     out = np.asarray(tf.convert_to_tensor(out), dtype=np.float64)
-    assert out.shape == (), f"a loss is one number (the mean over the batch), got shape {out.shape}; use tf.reduce_mean"
+    assert out.shape == (), (
+        f"a loss is one number (the mean over the batch), got shape {out.shape}; use tf.reduce_mean"
+    )
     return float(out)
 
 
@@ -40,7 +42,9 @@ def check_minimax_generator_loss(my_loss) -> None:
     got = _value(my_loss, moderate)
     want = float(losses.minimax_generator_loss(moderate))
     if abs(got + want) < 1e-4 and abs(want) > 1e-3:
-        raise AssertionError("the sign is flipped: the generator *minimises* log(1 - D(G(z))), which is <= 0")
+        raise AssertionError(
+            "the sign is flipped: the generator *minimises* log(1 - D(G(z))), which is <= 0"
+        )
     assert abs(got - want) < 1e-4, (
         f"on moderate logits you give {got:.5f}, the library {want:.5f}. "
         "Hint: log(1 - sigmoid(l)) = -softplus(l)"
@@ -52,7 +56,9 @@ def check_minimax_generator_loss(my_loss) -> None:
         "your loss is not finite for logits like +-40: log(1 - sigmoid(40)) is log(0) in float32. "
         "Use the stable form -softplus(l) (tf.nn.softplus)"
     )
-    assert abs(got - want) < 1e-3 * max(1.0, abs(want)), f"you give {got:.5f}, the library {want:.5f}"
+    assert abs(got - want) < 1e-3 * max(1.0, abs(want)), (
+        f"you give {got:.5f}, the library {want:.5f}"
+    )
 
 
 def check_least_squares_generator_loss(my_loss) -> None:
@@ -86,10 +92,16 @@ def check_optimal_discriminator(my_d_star) -> None:
     want = p_data / (p_data + p_g)
     bulk = (p_data + p_g) > 1e-6
     if np.allclose(got[bulk], 1 - want[bulk], atol=1e-6):
-        raise AssertionError("you return the probability of *fake*: D*(x) is the probability that x is real")
+        raise AssertionError(
+            "you return the probability of *fake*: D*(x) is the probability that x is real"
+        )
     np.testing.assert_allclose(
-        got[bulk], want[bulk], atol=1e-6,
+        got[bulk],
+        want[bulk],
+        atol=1e-6,
         err_msg="D*(x) = p_data(x) / (p_data(x) + p_g(x)) (Goodfellow et al. 2014, Proposition 1)",
     )
     same = np.asarray(my_d_star(p_data, p_data), dtype=np.float64)
-    np.testing.assert_allclose(same[bulk], 0.5, atol=1e-6, err_msg="when p_g = p_data, D* must be 1/2 everywhere")
+    np.testing.assert_allclose(
+        same[bulk], 0.5, atol=1e-6, err_msg="when p_g = p_data, D* must be 1/2 everywhere"
+    )

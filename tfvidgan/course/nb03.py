@@ -53,7 +53,9 @@ def check_d_loss(my_d_loss) -> None:
         )
     # A perfect discriminator has (almost) zero loss; a confused one log(4).
     confused = _value(my_d_loss(real * 0.0, fake * 0.0, 0.0))
-    assert abs(confused - math.log(4.0)) < 1e-4, f"with all logits 0 the loss must be log 4 = 1.3863, got {confused:.4f}"
+    assert abs(confused - math.log(4.0)) < 1e-4, (
+        f"with all logits 0 the loss must be log 4 = 1.3863, got {confused:.4f}"
+    )
 
 
 # ---- Exercise 3.2 -------------------------------------------------------------
@@ -117,7 +119,9 @@ def check_hinge(pair) -> None:
         f"generator: got {got:.5f}, expected {want:.5f} = -mean(fake_logits) (no relu for the generator)"
     )
 
-    model = dcgan.DCGAN(dcgan.build_generator(8, 16, 1, 4), dcgan.build_discriminator(16, 1, 4), 8, seed=0)
+    model = dcgan.DCGAN(
+        dcgan.build_generator(8, 16, 1, 4), dcgan.build_discriminator(16, 1, 4), 8, seed=0
+    )
     model.compile(
         d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
         g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
@@ -126,5 +130,7 @@ def check_hinge(pair) -> None:
     data = make_dataset("digits", batch_size=8, num=32, image_size=16)
     logs = model.fit(data, epochs=1, steps_per_epoch=3, verbose=0).history
     d_value, g_value = logs["d_loss"][-1], logs["g_loss"][-1]
-    assert math.isfinite(d_value) and math.isfinite(g_value), f"training gave d_loss={d_value}, g_loss={g_value}"
+    assert math.isfinite(d_value) and math.isfinite(g_value), (
+        f"training gave d_loss={d_value}, g_loss={g_value}"
+    )
     print(f"3 hinge steps on a tiny DCGAN: d_loss={d_value:.3f}, g_loss={g_value:.3f}")

@@ -40,10 +40,15 @@ def check_projection(my_projection) -> None:
     assert got.shape == want.shape, (
         f"expected shape {want.shape} (one number per sample, keepdims), got {got.shape}"
     )
-    if np.allclose(got, (h @ embedding.T)[:, :1], atol=1e-4) and not np.allclose(got, want, atol=1e-4):
+    if np.allclose(got, (h @ embedding.T)[:, :1], atol=1e-4) and not np.allclose(
+        got, want, atol=1e-4
+    ):
         raise AssertionError("pick the embedding row of each sample's own label y, not class 0")
     np.testing.assert_allclose(
-        got, want, rtol=1e-4, atol=1e-4,
+        got,
+        want,
+        rtol=1e-4,
+        atol=1e-4,
         err_msg="the term is <embedding[y_i], h_i> for every sample i: look up the rows of `embedding` "
         "with y, multiply by h elementwise and sum over the feature axis",
     )
@@ -60,10 +65,16 @@ def check_one_hot_concat(one_hot_concat) -> None:
     got = one_hot_concat(z, y, 10)
     assert got is not None, "return the concatenated array"
     got = _numpy(got)
-    assert got.shape == (5, 18), f"z (5, 8) and 10 classes give shape (5, 8 + 10) = (5, 18), got {got.shape}"
-    np.testing.assert_allclose(got[:, :8], z, atol=1e-6, err_msg="the first latent_dim columns must be z unchanged")
+    assert got.shape == (5, 18), (
+        f"z (5, 8) and 10 classes give shape (5, 8 + 10) = (5, 18), got {got.shape}"
+    )
     np.testing.assert_allclose(
-        got[:, 8:], np.eye(10, dtype="float32")[y], atol=1e-6,
+        got[:, :8], z, atol=1e-6, err_msg="the first latent_dim columns must be z unchanged"
+    )
+    np.testing.assert_allclose(
+        got[:, 8:],
+        np.eye(10, dtype="float32")[y],
+        atol=1e-6,
         err_msg="the last num_classes columns must be the one-hot code of y (a single 1 in column y)",
     )
 

@@ -60,18 +60,25 @@ def check_kl(kl_diag_gaussian) -> None:
             f"you return shape {got.shape}, one value per latent dimension; the KL of a diagonal Gaussian "
             "is the *sum* of the per-dimension KLs: add .sum(axis=-1)"
         )
-    assert got.shape == want.shape, f"expected shape {want.shape} (one KL per sample), got {got.shape}"
+    assert got.shape == want.shape, (
+        f"expected shape {want.shape} (one KL per sample), got {got.shape}"
+    )
     assert abs(got[0]) < 1e-5, (
         f"for mu = 0, log_var = 0 the posterior equals the prior and the KL must be 0; you give {got[0]:.4f}. "
         "Check the '- 1' and '- log_var' terms"
     )
     if np.allclose(got, 2 * want, rtol=1e-4, atol=1e-5):
-        raise AssertionError("your KL is twice the right value: the closed form has a factor 1/2 in front")
+        raise AssertionError(
+            "your KL is twice the right value: the closed form has a factor 1/2 in front"
+        )
     if np.allclose(got, -want, rtol=1e-4, atol=1e-5):
         raise AssertionError("your KL has the wrong sign: a KL divergence is never negative")
     mc = _monte_carlo_kl(mu[:3], log_var[:3], draws=100_000)
     np.testing.assert_allclose(
-        got, want, rtol=1e-4, atol=1e-5,
+        got,
+        want,
+        rtol=1e-4,
+        atol=1e-5,
         err_msg=(
             "your KL differs from the closed form 0.5 * sum(exp(log_var) + mu^2 - 1 - log_var). "
             f"A Monte Carlo estimate E_q[log q(z) - log p(z)] of the first rows gives {np.round(mc, 3)}; "
@@ -87,9 +94,13 @@ def _tiny_vae_batch(seed=0):
     from tfvidgan.models import vae
 
     previous = keras.mixed_precision.global_policy().name
-    keras.mixed_precision.set_global_policy("float32")  # exact comparison, whatever the notebook set
+    keras.mixed_precision.set_global_policy(
+        "float32"
+    )  # exact comparison, whatever the notebook set
     try:
-        encoder = vae.build_encoder(latent_dim=3, image_size=8, channels=1, base_filters=4, seed=seed)
+        encoder = vae.build_encoder(
+            latent_dim=3, image_size=8, channels=1, base_filters=4, seed=seed
+        )
         decoder = vae.build_decoder(latent_dim=3, image_size=8, channels=1, base_filters=4)
         model = vae.VAE(encoder, decoder, latent_dim=3, seed=seed)
     finally:
@@ -124,17 +135,33 @@ def check_beta_vae_loss(beta_vae_loss) -> None:
         got = float(got.reshape(()))
         batch = images.shape[0]
         hints = [
-            (reconstruction / images[0].size + beta * kl, "you seem to *average* the squared error over pixels; "
-             "the Gaussian log-likelihood *sums* over all H * W * C pixels (then average over the batch)"),
-            (2 * reconstruction + beta * kl, "your reconstruction term is twice too big: it is 0.5 * sum of squares"),
-            (reconstruction + kl, "beta is ignored: weight the KL term, loss = reconstruction + beta * KL"),
+            (
+                reconstruction / images[0].size + beta * kl,
+                "you seem to *average* the squared error over pixels; "
+                "the Gaussian log-likelihood *sums* over all H * W * C pixels (then average over the batch)",
+            ),
+            (
+                2 * reconstruction + beta * kl,
+                "your reconstruction term is twice too big: it is 0.5 * sum of squares",
+            ),
+            (
+                reconstruction + kl,
+                "beta is ignored: weight the KL term, loss = reconstruction + beta * KL",
+            ),
             (beta * reconstruction + kl, "beta weights the KL term, not the reconstruction term"),
-            (batch * (reconstruction + beta * kl), "you sum over the batch; take the mean over images instead"),
+            (
+                batch * (reconstruction + beta * kl),
+                "you sum over the batch; take the mean over images instead",
+            ),
         ]
         if not np.isclose(got, want, rtol=1e-4, atol=1e-4):
             for value, hint in hints:
-                if np.isclose(got, value, rtol=1e-4, atol=1e-4) and not np.isclose(value, want, rtol=1e-4):
-                    raise AssertionError(f"beta={beta}: you give {got:.4f}, expected {want:.4f}. Hint: {hint}")
+                if np.isclose(got, value, rtol=1e-4, atol=1e-4) and not np.isclose(
+                    value, want, rtol=1e-4
+                ):
+                    raise AssertionError(
+                        f"beta={beta}: you give {got:.4f}, expected {want:.4f}. Hint: {hint}"
+                    )
             raise AssertionError(
                 f"beta={beta}: you give {got:.4f}, VAE.compute_terms gives reconstruction {reconstruction:.4f} "
                 f"+ beta * KL {kl:.4f} = {want:.4f}. Reconstruction: 0.5 * sum over pixels of (images - recon)^2; "
@@ -164,14 +191,21 @@ def check_laplacian_variance(laplacian_variance) -> None:
     images = np.concatenate([digits, noise, flat])
     got = _as_array(laplacian_variance(images), "laplacian_variance(images)")
     want = reference_laplacian_variance(images)
-    assert got.shape == want.shape, f"return one value per image, shape {want.shape}; got {got.shape}"
+    assert got.shape == want.shape, (
+        f"return one value per image, shape {want.shape}; got {got.shape}"
+    )
     assert abs(got[-1]) < 1e-9, (
         f"a flat image has no edges, its Laplacian is 0 everywhere and so is its variance; you give {got[-1]:.4g}"
     )
     if np.allclose(got, np.sqrt(want), rtol=1e-3):
-        raise AssertionError("you return the standard deviation; square it (or use .var()) for the variance")
+        raise AssertionError(
+            "you return the standard deviation; square it (or use .var()) for the variance"
+        )
     np.testing.assert_allclose(
-        got, want, rtol=1e-3, atol=1e-9,
+        got,
+        want,
+        rtol=1e-3,
+        atol=1e-9,
         err_msg=(
             "your sharpness differs from cv2.Laplacian(img, cv2.CV_64F, ksize=1)[1:-1, 1:-1].var(). "
             "Hint: lap = x[:-2, 1:-1] + x[2:, 1:-1] + x[1:-1, :-2] + x[1:-1, 2:] - 4 * x[1:-1, 1:-1] "

@@ -17,9 +17,9 @@ Example::
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
@@ -160,9 +160,7 @@ def dataset_names() -> list[str]:
 def get_spec(name: str) -> DatasetSpec:
     """The :class:`DatasetSpec` of ``name``; ValueError listing valid names if unknown."""
     if name not in DATASETS:
-        raise ValueError(
-            f"unknown dataset {name!r}; valid names are: {', '.join(dataset_names())}"
-        )
+        raise ValueError(f"unknown dataset {name!r}; valid names are: {', '.join(dataset_names())}")
     return DATASETS[name]
 
 
@@ -228,7 +226,11 @@ def make_dataset(
     import tensorflow as tf
 
     spec = get_spec(name)
-    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+    if (
+        isinstance(batch_size, bool)
+        or not isinstance(batch_size, (int, np.integer))
+        or batch_size < 1
+    ):
         raise ValueError(f"batch_size must be an integer >= 1, got {batch_size!r}")
     if isinstance(num, bool) or not isinstance(num, (int, np.integer)) or num < 1:
         raise ValueError(f"num must be an integer >= 1, got {num!r}")
@@ -310,7 +312,9 @@ def export_npz(name: str, num: int, out_path, **kwargs) -> Path:
         )
     out_path = Path(out_path)
     if out_path.is_dir():
-        raise ValueError(f"{out_path} is a folder; give a file name such as {out_path / (name + '.npz')}")
+        raise ValueError(
+            f"{out_path} is a folder; give a file name such as {out_path / (name + '.npz')}"
+        )
 
     data, labels = load_arrays(name, num, **kwargs)
     image_size = kwargs.get("image_size", 32)

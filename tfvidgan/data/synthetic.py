@@ -173,7 +173,7 @@ def _fit_in_square(ink: np.ndarray, size: int, margin: int) -> np.ndarray:
     return square.astype(np.uint8)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def glyph_bank(size: int) -> np.ndarray:
     """All digit glyphs at one size, computed once and cached.
 
@@ -406,7 +406,14 @@ def _shape_sprite(shape: int, color: np.ndarray, size: int) -> np.ndarray:
         cv2.circle(canvas, centre, (high - low) // 2, colour, -1, cv2.LINE_AA)
     elif shape == 1:  # square, inset a little so its area is close to the circle's
         inset = big // 18
-        cv2.rectangle(canvas, (low + inset, low + inset), (high - inset, high - inset), colour, -1, cv2.LINE_AA)
+        cv2.rectangle(
+            canvas,
+            (low + inset, low + inset),
+            (high - inset, high - inset),
+            colour,
+            -1,
+            cv2.LINE_AA,
+        )
     else:  # triangle pointing up
         points = np.array([[big // 2, low], [high, high], [low, high]], dtype=np.int32)
         cv2.fillPoly(canvas, [points], colour, cv2.LINE_AA)

@@ -34,13 +34,27 @@ from .motion import (
 )
 
 __all__ = [
-    "frechet_distance", "frechet_distance_from_features", "gaussian_stats",
-    "inception_score", "kernel_distance", "mmd2_unbiased", "polynomial_kernel",
-    "class_coverage", "class_histogram", "conditional_accuracy",
-    "density_coverage", "precision_recall", "sample_diversity",
-    "frame_difference_energy", "frozen_clips", "looping_clips",
-    "mean_frame_difference_energy", "motion_summary", "optical_flow_stats",
-    "temporal_psnr", "temporal_ssim",
+    "frechet_distance",
+    "frechet_distance_from_features",
+    "gaussian_stats",
+    "inception_score",
+    "kernel_distance",
+    "mmd2_unbiased",
+    "polynomial_kernel",
+    "class_coverage",
+    "class_histogram",
+    "conditional_accuracy",
+    "density_coverage",
+    "precision_recall",
+    "sample_diversity",
+    "frame_difference_energy",
+    "frozen_clips",
+    "looping_clips",
+    "mean_frame_difference_energy",
+    "motion_summary",
+    "optical_flow_stats",
+    "temporal_psnr",
+    "temporal_ssim",
 ]
 
 # Feature extractors: offline classifiers shipped with the package, and the
@@ -59,7 +73,14 @@ from .extractors import (  # noqa: E402
 )
 
 __all__ += [
-    "frame_digit_probs", "i3d_features", "image_features", "image_probs",
-    "inception_probs", "inception_v3_features", "load_digit_classifier",
-    "load_video_classifier", "video_features", "video_probs",
+    "frame_digit_probs",
+    "i3d_features",
+    "image_features",
+    "image_probs",
+    "inception_probs",
+    "inception_v3_features",
+    "load_digit_classifier",
+    "load_video_classifier",
+    "video_features",
+    "video_probs",
 ]

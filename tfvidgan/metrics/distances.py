@@ -25,11 +25,10 @@ def as_features(features, name="features", min_samples=1):
     x = np.asarray(features, dtype=np.float64)
     if x.ndim != 2:
         raise ValueError(
-            f"{name} must be a 2-D array of shape (N, D), got ndim={x.ndim} "
-            f"with shape {x.shape}")
+            f"{name} must be a 2-D array of shape (N, D), got ndim={x.ndim} with shape {x.shape}"
+        )
     if x.shape[0] < min_samples:
-        raise ValueError(
-            f"{name} needs N >= {min_samples} samples, got N={x.shape[0]}")
+        raise ValueError(f"{name} needs N >= {min_samples} samples, got N={x.shape[0]}")
     if not np.all(np.isfinite(x)):
         raise ValueError(f"{name} contains NaN or inf values")
     return x
@@ -38,6 +37,7 @@ def as_features(features, name="features", min_samples=1):
 # ---------------------------------------------------------------------------
 # Frechet distance (FID / FVD)
 # ---------------------------------------------------------------------------
+
 
 def gaussian_stats(features):
     """Fit a Gaussian to features: mean ``mu (D,)`` and covariance ``sigma (D, D)``.
@@ -72,7 +72,8 @@ def _trace_sqrt_product(sigma1, sigma2):
             raise ValueError(
                 "sqrtm(sigma1 @ sigma2) has a large imaginary part "
                 f"({np.max(np.abs(covmean.imag)):.3g}); are the covariances "
-                "symmetric positive semi-definite?")
+                "symmetric positive semi-definite?"
+            )
         covmean = covmean.real
     return float(np.trace(covmean))
 
@@ -101,8 +102,8 @@ def frechet_distance(mu1, sigma1, mu2, sigma2, eps=1e-6):
         raise ValueError(f"means must both have shape (D,), got {mu1.shape} and {mu2.shape}")
     if sigma1.shape != (d, d) or sigma2.shape != (d, d):
         raise ValueError(
-            f"covariances must have shape (D, D)=({d}, {d}), got "
-            f"{sigma1.shape} and {sigma2.shape}")
+            f"covariances must have shape (D, D)=({d}, {d}), got {sigma1.shape} and {sigma2.shape}"
+        )
     for name, arr in (("mu1", mu1), ("mu2", mu2), ("sigma1", sigma1), ("sigma2", sigma2)):
         if not np.all(np.isfinite(arr)):
             raise ValueError(f"{name} contains NaN or inf values")
@@ -114,7 +115,8 @@ def frechet_distance(mu1, sigma1, mu2, sigma2, eps=1e-6):
         if tr_covmean is None:
             raise ValueError(
                 "could not compute sqrtm(sigma1 @ sigma2) even after adding "
-                f"eps={eps} to the diagonal; try a larger eps")
+                f"eps={eps} to the diagonal; try a larger eps"
+            )
 
     diff = mu1 - mu2
     value = diff @ diff + np.trace(sigma1) + np.trace(sigma2) - 2.0 * tr_covmean
@@ -131,6 +133,7 @@ def frechet_distance_from_features(features1, features2, eps=1e-6):
 # ---------------------------------------------------------------------------
 # Kernel distance (KID)
 # ---------------------------------------------------------------------------
+
 
 def polynomial_kernel(x, y, degree=3, gamma=None, coef0=1.0):
     """Polynomial kernel matrix ``k(x, y) = (gamma * x.y + coef0) ** degree``.
@@ -166,7 +169,8 @@ def mmd2_unbiased(kxx, kyy, kxy):
     if kxx.shape != (m, m) or kyy.shape != (n, n) or kxy.shape != (m, n):
         raise ValueError(
             "expected kxx (m, m), kyy (n, n), kxy (m, n); got "
-            f"{kxx.shape}, {kyy.shape}, {kxy.shape}")
+            f"{kxx.shape}, {kyy.shape}, {kxy.shape}"
+        )
     if m < 2 or n < 2:
         raise ValueError(f"unbiased MMD needs at least 2 samples per set, got m={m}, n={n}")
     term_xx = (kxx.sum() - np.trace(kxx)) / (m * (m - 1))
@@ -175,8 +179,7 @@ def mmd2_unbiased(kxx, kyy, kxy):
     return float(term_xx + term_yy - 2.0 * term_xy)
 
 
-def kernel_distance(features1, features2, num_subsets=10, subset_size=1000,
-                    seed=0, kernel="poly"):
+def kernel_distance(features1, features2, num_subsets=10, subset_size=1000, seed=0, kernel="poly"):
     """Kernel Inception/Video Distance (KID/KVD), Binkowski et al. 2018.
 
     For each of ``num_subsets`` rounds, draw ``subset_size`` rows (without
@@ -214,6 +217,7 @@ def kernel_distance(features1, features2, num_subsets=10, subset_size=1000,
 # Inception Score
 # ---------------------------------------------------------------------------
 
+
 def inception_score(probs, num_splits=10, atol=1e-3):
     """Inception Score, Salimans et al. 2016: ``IS = exp(E_x KL(p(y|x) || p(y)))``.
 
@@ -233,7 +237,8 @@ def inception_score(probs, num_splits=10, atol=1e-3):
         worst = row_sums[np.argmax(np.abs(row_sums - 1.0))]
         raise ValueError(
             f"each row of probs must sum to 1 (found a row summing to {worst:.4g}); "
-            "apply softmax to logits first")
+            "apply softmax to logits first"
+        )
     num_splits = max(1, min(int(num_splits), p.shape[0]))
     scores = []
     for chunk in np.array_split(p, num_splits):

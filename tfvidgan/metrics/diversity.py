@@ -23,6 +23,7 @@ _CHUNK = 1024  # query rows per cdist call, keeps memory at O(chunk * N)
 # k-NN manifold helpers
 # ---------------------------------------------------------------------------
 
+
 def knn_radii(features, k):
     """Distance from each row of ``features (N, D)`` to its k-th nearest *other* row.
 
@@ -35,8 +36,8 @@ def knn_radii(features, k):
         raise ValueError(f"k must satisfy 1 <= k < N, got k={k} with N={x.shape[0]}")
     radii = np.empty(x.shape[0])
     for start in range(0, x.shape[0], _CHUNK):
-        d = cdist(x[start:start + _CHUNK], x)
-        radii[start:start + _CHUNK] = np.partition(d, k, axis=1)[:, k]
+        d = cdist(x[start : start + _CHUNK], x)
+        radii[start : start + _CHUNK] = np.partition(d, k, axis=1)[:, k]
     return radii
 
 
@@ -48,8 +49,8 @@ def ball_membership_counts(queries, centers, radii):
     """
     counts = np.empty(queries.shape[0], dtype=np.int64)
     for start in range(0, queries.shape[0], _CHUNK):
-        d = cdist(queries[start:start + _CHUNK], centers)
-        counts[start:start + _CHUNK] = np.sum(d <= radii[None, :], axis=1)
+        d = cdist(queries[start : start + _CHUNK], centers)
+        counts[start : start + _CHUNK] = np.sum(d <= radii[None, :], axis=1)
     return counts
 
 
@@ -100,7 +101,7 @@ def density_coverage(real_features, fake_features, k=5):
     # Coverage asks the question per real point: is its nearest fake in its ball?
     nearest_fake = np.empty(real.shape[0])
     for start in range(0, real.shape[0], _CHUNK):
-        nearest_fake[start:start + _CHUNK] = cdist(real[start:start + _CHUNK], fake).min(axis=1)
+        nearest_fake[start : start + _CHUNK] = cdist(real[start : start + _CHUNK], fake).min(axis=1)
     coverage = np.mean(nearest_fake <= radii)
     return {"density": float(density), "coverage": float(coverage)}
 
@@ -109,13 +110,16 @@ def density_coverage(real_features, fake_features, k=5):
 # Class-based metrics (predicted labels from a classifier)
 # ---------------------------------------------------------------------------
 
+
 def _as_labels(labels, name, num_classes=None):
     """Integer labels ``(N,)``; ``(N, K)`` scores/probabilities are argmax-ed."""
     y = np.asarray(labels)
     if y.ndim == 2:
         y = np.argmax(y, axis=1)
     if y.ndim != 1:
-        raise ValueError(f"{name} must be (N,) integer labels or (N, K) scores, got shape {y.shape}")
+        raise ValueError(
+            f"{name} must be (N,) integer labels or (N, K) scores, got shape {y.shape}"
+        )
     if y.size == 0:
         raise ValueError(f"{name} is empty")
     if np.issubdtype(y.dtype, np.floating):
@@ -124,7 +128,8 @@ def _as_labels(labels, name, num_classes=None):
     y = y.astype(np.int64)
     if np.any(y < 0) or (num_classes is not None and np.any(y >= num_classes)):
         raise ValueError(
-            f"{name} must be in [0, {num_classes}), got values in [{y.min()}, {y.max()}]")
+            f"{name} must be in [0, {num_classes}), got values in [{y.min()}, {y.max()}]"
+        )
     return y
 
 
@@ -162,7 +167,8 @@ def conditional_accuracy(predicted_labels, requested_labels, num_classes=None):
     req = _as_labels(requested_labels, "requested_labels", num_classes)
     if pred.shape != req.shape:
         raise ValueError(
-            f"predicted_labels and requested_labels differ in length: {pred.shape[0]} vs {req.shape[0]}")
+            f"predicted_labels and requested_labels differ in length: {pred.shape[0]} vs {req.shape[0]}"
+        )
     if num_classes is None:
         num_classes = int(max(pred.max(), req.max())) + 1
     correct = pred == req
@@ -176,6 +182,7 @@ def conditional_accuracy(predicted_labels, requested_labels, num_classes=None):
 # ---------------------------------------------------------------------------
 # Pixel-space diversity
 # ---------------------------------------------------------------------------
+
 
 def sample_diversity(samples):
     """Mean pairwise L2 distance between flattened samples.

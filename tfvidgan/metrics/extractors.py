@@ -100,6 +100,7 @@ VIDEO_NAME = "video_digit_classifier"
 # Input handling
 # ---------------------------------------------------------------------------
 
+
 @contextlib.contextmanager
 def _float32_policy():
     """Build networks in float32 whatever the global (maybe mixed) policy is."""
@@ -117,7 +118,9 @@ def _to_unit_range(x, name):
     if x.dtype == np.uint8:
         return x.astype(np.float32) / np.float32(127.5) - np.float32(1.0)
     if not (np.issubdtype(x.dtype, np.floating) or np.issubdtype(x.dtype, np.integer)):
-        raise ValueError(f"{name} must be uint8 in [0, 255] or float in [-1, 1], got dtype {x.dtype}")
+        raise ValueError(
+            f"{name} must be uint8 in [0, 255] or float in [-1, 1], got dtype {x.dtype}"
+        )
     x = x.astype(np.float32)
     if x.size and not np.all(np.isfinite(x)):
         raise ValueError(f"{name} contain NaN or inf values")
@@ -130,9 +133,10 @@ def _resize_frames(frames, size, antialias=True, batch=512):
         return frames
     out = np.empty((frames.shape[0], size, size, frames.shape[3]), dtype=np.float32)
     for start in range(0, frames.shape[0], batch):
-        chunk = tf.constant(frames[start:start + batch])
-        out[start:start + batch] = tf.image.resize(
-            chunk, (size, size), method="bilinear", antialias=antialias).numpy()
+        chunk = tf.constant(frames[start : start + batch])
+        out[start : start + batch] = tf.image.resize(
+            chunk, (size, size), method="bilinear", antialias=antialias
+        ).numpy()
     return out
 
 
@@ -142,12 +146,14 @@ def prepare_images(images, size=IMAGE_SIZE, channels=1):
     if len(shape) != 4:
         raise ValueError(
             f"images must have shape (N, H, W, {channels}), got shape {tuple(shape)}"
-            + (" (add the channel axis with x[..., None])" if len(shape) == 3 else ""))
+            + (" (add the channel axis with x[..., None])" if len(shape) == 3 else "")
+        )
     if shape[-1] != channels:
         raise ValueError(
             f"images must have {channels} channel(s) (shape (N, H, W, {channels})), got "
             f"{shape[-1]} channels in shape {tuple(shape)}; the offline digit classifier "
-            "reads grey digits (convert RGB with x.mean(-1, keepdims=True))")
+            "reads grey digits (convert RGB with x.mean(-1, keepdims=True))"
+        )
     if shape[0] < 1:
         raise ValueError("images is empty (N=0)")
     x = _to_unit_range(images, "images")
@@ -160,11 +166,13 @@ def prepare_videos(videos, size=IMAGE_SIZE, channels=1, min_frames=MIN_VIDEO_FRA
     if len(shape) != 5:
         raise ValueError(
             f"videos must have shape (N, T, H, W, {channels}), got shape {tuple(shape)}"
-            + (" (a single clip? add a batch axis with x[None])" if len(shape) == 4 else ""))
+            + (" (a single clip? add a batch axis with x[None])" if len(shape) == 4 else "")
+        )
     if shape[-1] != channels:
         raise ValueError(
             f"videos must have {channels} channel(s) (shape (N, T, H, W, {channels})), got "
-            f"{shape[-1]} channels in shape {tuple(shape)}")
+            f"{shape[-1]} channels in shape {tuple(shape)}"
+        )
     if shape[0] < 1:
         raise ValueError("videos is empty (N=0)")
     if shape[1] < min_frames:
@@ -188,8 +196,10 @@ def _run_batched(fn, x, batch_size):
     """Apply ``fn`` (returns a tuple of tensors) to ``x`` in batches; concatenate each output."""
     outputs = None
     for start in range(0, x.shape[0], batch_size):
-        result = fn(tf.constant(x[start:start + batch_size]))
-        result = [np.asarray(r) for r in (result if isinstance(result, (list, tuple)) else [result])]
+        result = fn(tf.constant(x[start : start + batch_size]))
+        result = [
+            np.asarray(r) for r in (result if isinstance(result, (list, tuple)) else [result])
+        ]
         if outputs is None:
             outputs = [[] for _ in result]
         for store, r in zip(outputs, result):
@@ -200,6 +210,7 @@ def _run_batched(fn, x, batch_size):
 # ---------------------------------------------------------------------------
 # The offline classifiers
 # ---------------------------------------------------------------------------
+
 
 def build_digit_classifier() -> keras.Model:
     """The 2-D CNN of :class:`DigitClassifier` (untrained).
@@ -244,7 +255,9 @@ def build_video_classifier() -> keras.Model:
             (48, (3, 3, 3), None),
         ]
         for i, (filters, kernel, pool) in enumerate(stages):
-            x = keras.layers.Conv3D(filters, kernel, padding="same", use_bias=False, name=f"conv{i}")(x)
+            x = keras.layers.Conv3D(
+                filters, kernel, padding="same", use_bias=False, name=f"conv{i}"
+            )(x)
             x = keras.layers.BatchNormalization(name=f"bn{i}")(x)
             x = keras.layers.ReLU(name=f"relu{i}")(x)
             if pool is not None:
@@ -269,7 +282,8 @@ def _load_weights(model, name, weights_path=None):
     if not path.exists():
         raise FileNotFoundError(
             f"the weights of the offline evaluator {name!r} are missing ({path}); "
-            "reinstall tfvidgan or retrain them with `python benchmarks/train_evaluators.py`")
+            "reinstall tfvidgan or retrain them with `python benchmarks/train_evaluators.py`"
+        )
     model.load_weights(str(path))
     return model
 
@@ -323,9 +337,11 @@ class VideoDigitClassifier:
         ``digit (N, 10)`` and ``motion (N, 4)`` (probabilities)."""
         x = prepare_videos(videos)
         features, digit, motion = _run_batched(self._fn, x, batch_size)
-        return {"features": features,
-                "digit": tf.nn.softmax(digit).numpy(),
-                "motion": tf.nn.softmax(motion).numpy()}
+        return {
+            "features": features,
+            "digit": tf.nn.softmax(digit).numpy(),
+            "motion": tf.nn.softmax(motion).numpy(),
+        }
 
     def features(self, videos, batch_size=64):
         return self.predict(videos, batch_size)["features"]
@@ -335,14 +351,14 @@ class VideoDigitClassifier:
         return {"digit": out["digit"], "motion": out["motion"]}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def load_digit_classifier() -> DigitClassifier:
     """The shipped :class:`DigitClassifier` (built and loaded once, then cached)."""
     model = _load_weights(build_digit_classifier(), DIGIT_NAME)
     return DigitClassifier(model, _read_metadata(DIGIT_NAME))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def load_video_classifier() -> VideoDigitClassifier:
     """The shipped :class:`VideoDigitClassifier` (built and loaded once, then cached)."""
     model = _load_weights(build_video_classifier(), VIDEO_NAME)
@@ -396,7 +412,9 @@ DEFAULT_TIMEOUT = 30.0  # seconds to connect, and for any read to make progress
 
 def cache_dir() -> Path:
     """Where downloaded networks are kept: ``$TFVIDGAN_CACHE`` or ``~/.cache/tfvidgan``."""
-    return Path(os.environ.get("TFVIDGAN_CACHE") or Path.home() / ".cache" / "tfvidgan").expanduser()
+    return Path(
+        os.environ.get("TFVIDGAN_CACHE") or Path.home() / ".cache" / "tfvidgan"
+    ).expanduser()
 
 
 def _offline_message(what, url, dest, reason, hint=""):
@@ -404,7 +422,8 @@ def _offline_message(what, url, dest, reason, hint=""):
         f"could not download {what} from {url} ({reason}). Without network access: download "
         f"{url} on a machine with network and copy it to {dest}{' ' + hint if hint else ''}; or use the offline "
         "extractors that ship with tfvidgan (tfvidgan.metrics.extractors.image_features / "
-        "video_features, used by `tfvidgan eval`).")
+        "video_features, used by `tfvidgan eval`)."
+    )
 
 
 def _urlopen(url, timeout):
@@ -467,7 +486,9 @@ def download(url, dest, *, what="a file", timeout=DEFAULT_TIMEOUT, md5=None, hin
     except Exception as err:  # noqa: BLE001 - every failure gets the same clear message
         tmp.unlink(missing_ok=True)
         reason = getattr(err, "reason", None) or err
-        raise ConnectionError(_offline_message(what, url, dest, f"{type(err).__name__}: {reason}", hint)) from err
+        raise ConnectionError(
+            _offline_message(what, url, dest, f"{type(err).__name__}: {reason}", hint)
+        ) from err
     finally:
         tmp.unlink(missing_ok=True)
 
@@ -476,8 +497,10 @@ def download(url, dest, *, what="a file", timeout=DEFAULT_TIMEOUT, md5=None, hin
 # Inception-v3 (FID, IS)
 # ---------------------------------------------------------------------------
 
-INCEPTION_URL = ("https://storage.googleapis.com/tensorflow/keras-applications/"
-                 "inception_v3/inception_v3_weights_tf_dim_ordering_tf_kernels.h5")
+INCEPTION_URL = (
+    "https://storage.googleapis.com/tensorflow/keras-applications/"
+    "inception_v3/inception_v3_weights_tf_dim_ordering_tf_kernels.h5"
+)
 INCEPTION_FILE = "inception_v3_weights_tf_dim_ordering_tf_kernels.h5"
 INCEPTION_MD5 = "9a0d58056eeedaa3f26cb7ebd46da564"  # as listed by keras.applications
 INCEPTION_SIZE = 299
@@ -510,7 +533,9 @@ def inception_weights_path(timeout=DEFAULT_TIMEOUT) -> Path:
             return candidate
     url = os.environ.get("TFVIDGAN_INCEPTION_URL", INCEPTION_URL)
     md5 = INCEPTION_MD5 if url == INCEPTION_URL else None
-    return download(url, keras_copy, what="the Inception-v3 ImageNet weights", timeout=timeout, md5=md5)
+    return download(
+        url, keras_copy, what="the Inception-v3 ImageNet weights", timeout=timeout, md5=md5
+    )
 
 
 def load_inception(timeout=DEFAULT_TIMEOUT) -> keras.Model:
@@ -551,7 +576,11 @@ def inception_preprocess(images) -> np.ndarray:
     if len(shape) != 4 or shape[-1] not in (1, 3):
         raise ValueError(f"images must have shape (N, H, W, 1) or (N, H, W, 3), got {tuple(shape)}")
     x = np.asarray(images)
-    x = x.astype(np.float32) if x.dtype == np.uint8 else (np.clip(x.astype(np.float32), -1, 1) + 1.0) * 127.5
+    x = (
+        x.astype(np.float32)
+        if x.dtype == np.uint8
+        else (np.clip(x.astype(np.float32), -1, 1) + 1.0) * 127.5
+    )
     x = tf.image.resize(x, (INCEPTION_SIZE, INCEPTION_SIZE), method="bilinear").numpy()
     if x.shape[-1] == 1:
         x = np.repeat(x, 3, axis=-1)
@@ -563,7 +592,7 @@ def _inception_outputs(images, batch_size, timeout):
     fn = _INCEPTION["fn"]
     feats, probs = [], []
     for start in range(0, len(images), batch_size):
-        f, p = fn(tf.constant(inception_preprocess(images[start:start + batch_size])))
+        f, p = fn(tf.constant(inception_preprocess(images[start : start + batch_size])))
         feats.append(f.numpy())
         probs.append(p.numpy())
     return np.concatenate(feats), np.concatenate(probs)
@@ -624,7 +653,12 @@ def _safe_extract(archive: Path, target: Path):
         else:  # Python < 3.11.4: refuse absolute paths and '..'
             for member in tar.getmembers():
                 parts = Path(member.name).parts
-                if member.name.startswith(("/", "\\")) or ".." in parts or member.issym() or member.islnk():
+                if (
+                    member.name.startswith(("/", "\\"))
+                    or ".." in parts
+                    or member.issym()
+                    or member.islnk()
+                ):
                     raise tarfile.TarError(f"unsafe path in archive: {member.name}")
             tar.extractall(target)  # noqa: S202 - members checked above
 
@@ -644,9 +678,16 @@ def i3d_path(timeout=DEFAULT_TIMEOUT) -> Path:
     root = cache_dir()
     root.mkdir(parents=True, exist_ok=True)
     archive = root / f"{I3D_DIRNAME}.tar.gz"
-    if not archive.is_file():  # a copied-in archive is used as is (downloads land here only when complete)
-        download(url, archive, what="the I3D Kinetics-400 model", timeout=timeout,
-                 hint=f"(or extract it and copy the folder holding saved_model.pb to {final})")
+    if (
+        not archive.is_file()
+    ):  # a copied-in archive is used as is (downloads land here only when complete)
+        download(
+            url,
+            archive,
+            what="the I3D Kinetics-400 model",
+            timeout=timeout,
+            hint=f"(or extract it and copy the folder holding saved_model.pb to {final})",
+        )
     workdir = Path(tempfile.mkdtemp(prefix=f"{I3D_DIRNAME}.", suffix=".extract", dir=root))
     try:
         try:
@@ -655,12 +696,14 @@ def i3d_path(timeout=DEFAULT_TIMEOUT) -> Path:
             raise RuntimeError(
                 f"the archive downloaded from {url} is not a readable .tar.gz ({err}); it was "
                 f"deleted. Try again, or download it on a machine with network, extract it and "
-                f"copy the folder holding saved_model.pb to {final}") from err
+                f"copy the folder holding saved_model.pb to {final}"
+            ) from err
         found = [p.parent for p in workdir.rglob("saved_model.pb")]
         if not found:
             raise RuntimeError(
                 f"the archive downloaded from {url} holds no saved_model.pb; it was deleted. "
-                f"Copy an extracted I3D SavedModel folder to {final}")
+                f"Copy an extracted I3D SavedModel folder to {final}"
+            )
         if not (final / "saved_model.pb").is_file():  # another process may have finished first
             if final.exists():
                 shutil.rmtree(final)
@@ -716,22 +759,30 @@ def i3d_preprocess(videos, num_frames=I3D_FRAMES) -> np.ndarray:
     """
     shape = np.shape(videos)
     if len(shape) != 5 or shape[-1] not in (1, 3):
-        raise ValueError(f"videos must have shape (N, T, H, W, 1) or (N, T, H, W, 3), got {tuple(shape)}")
+        raise ValueError(
+            f"videos must have shape (N, T, H, W, 1) or (N, T, H, W, 3), got {tuple(shape)}"
+        )
     x = _to_unit_range(videos, "videos")
     n, t = shape[:2]
     if num_frames is not None and t != num_frames:
-        warnings.warn(f"FVD uses {num_frames}-frame clips; resampling T={t} to {num_frames} frames",
-                      stacklevel=3)
+        warnings.warn(
+            f"FVD uses {num_frames}-frame clips; resampling T={t} to {num_frames} frames",
+            stacklevel=3,
+        )
         x = x[:, np.round(np.linspace(0, t - 1, num_frames)).astype(int)]
         t = num_frames
-    frames = _resize_frames(x.reshape((n * t,) + tuple(shape[2:])), I3D_SIZE, antialias=False, batch=64)
+    frames = _resize_frames(
+        x.reshape((n * t,) + tuple(shape[2:])), I3D_SIZE, antialias=False, batch=64
+    )
     frames = np.clip(frames, -1.0, 1.0)
     if frames.shape[-1] == 1:
         frames = np.repeat(frames, 3, axis=-1)
     return frames.reshape(n, t, I3D_SIZE, I3D_SIZE, 3)
 
 
-def i3d_features(videos, batch_size=8, num_frames=I3D_FRAMES, timeout=DEFAULT_TIMEOUT) -> np.ndarray:
+def i3d_features(
+    videos, batch_size=8, num_frames=I3D_FRAMES, timeout=DEFAULT_TIMEOUT
+) -> np.ndarray:
     """I3D features ``(N, 400)`` for FVD (Unterthiner et al. 2018).
 
     Protocol: clips ``(N, T, H, W, 1|3)`` (uint8, or float in [-1, 1]) ->
@@ -745,13 +796,15 @@ def i3d_features(videos, batch_size=8, num_frames=I3D_FRAMES, timeout=DEFAULT_TI
     """
     shape = np.shape(videos)
     if len(shape) != 5 or shape[-1] not in (1, 3) or shape[0] < 1:
-        raise ValueError(f"videos must have shape (N, T, H, W, 1) or (N, T, H, W, 3) with N >= 1, "
-                         f"got {tuple(shape)}")
+        raise ValueError(
+            f"videos must have shape (N, T, H, W, 1) or (N, T, H, W, 3) with N >= 1, "
+            f"got {tuple(shape)}"
+        )
     n = shape[0]
     fn = load_i3d(timeout)
     out = []
     for start in range(0, n, batch_size):
-        x = i3d_preprocess(np.asarray(videos[start:start + batch_size]), num_frames)
+        x = i3d_preprocess(np.asarray(videos[start : start + batch_size]), num_frames)
         out.append(np.asarray(fn(tf.constant(x, dtype=tf.float32)), dtype=np.float32))
     return np.concatenate(out, axis=0)
 

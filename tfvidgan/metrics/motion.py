@@ -27,7 +27,8 @@ def as_videos(videos, min_frames=2):
     if x.ndim != 5:
         raise ValueError(
             f"videos must have shape (N, T, H, W, C), got ndim={x.ndim} with "
-            f"shape {x.shape} (a single clip? add a batch axis with x[None])")
+            f"shape {x.shape} (a single clip? add a batch axis with x[None])"
+        )
     if x.shape[0] < 1:
         raise ValueError("videos is empty (N=0)")
     if x.shape[1] < min_frames:
@@ -48,6 +49,7 @@ def _mse(a, b):
 # ---------------------------------------------------------------------------
 # Frame differences: frozen and looping clips
 # ---------------------------------------------------------------------------
+
 
 def frame_difference_energy(videos):
     """Per-clip motion energy ``(N,)``: ``mean_t mean_pixels (x_{t+1} - x_t)^2``."""
@@ -92,6 +94,7 @@ def looping_clips(videos, threshold=1e-3, motion_threshold=1e-2):
 # Optical flow
 # ---------------------------------------------------------------------------
 
+
 def to_gray_uint8(frames):
     """``(..., H, W, C)`` in [-1, 1] -> ``(..., H, W)`` uint8 grey (BT.601 luma for C=3)."""
     if frames.shape[-1] == 3:
@@ -101,8 +104,9 @@ def to_gray_uint8(frames):
     return np.clip(np.round((gray + 1.0) * 127.5), 0, 255).astype(np.uint8)
 
 
-def optical_flow_stats(videos, pyr_scale=0.5, levels=3, winsize=15,
-                       iterations=3, poly_n=5, poly_sigma=1.2):
+def optical_flow_stats(
+    videos, pyr_scale=0.5, levels=3, winsize=15, iterations=3, poly_n=5, poly_sigma=1.2
+):
     """Dense optical flow between consecutive frames (``cv2.calcOpticalFlowFarneback``).
 
     Frames are converted to grey uint8; the flow ``(dx, dy)`` is in pixels per
@@ -118,9 +122,11 @@ def optical_flow_stats(videos, pyr_scale=0.5, levels=3, winsize=15,
     flows = []
     for clip in gray:
         for prev, nxt in zip(clip[:-1], clip[1:]):
-            flows.append(cv2.calcOpticalFlowFarneback(
-                prev, nxt, None, pyr_scale, levels, winsize, iterations,
-                poly_n, poly_sigma, 0))
+            flows.append(
+                cv2.calcOpticalFlowFarneback(
+                    prev, nxt, None, pyr_scale, levels, winsize, iterations, poly_n, poly_sigma, 0
+                )
+            )
     flow = np.stack(flows).astype(np.float64)  # (N*(T-1), H, W, 2)
     magnitude = np.hypot(flow[..., 0], flow[..., 1])
     return {
@@ -135,12 +141,12 @@ def optical_flow_stats(videos, pyr_scale=0.5, levels=3, winsize=15,
 # Temporal SSIM / PSNR
 # ---------------------------------------------------------------------------
 
+
 def _consecutive_pairs(videos):
     """Return frames t and t+1 as two ``(N*(T-1), H, W, C)`` float32 arrays."""
     x = as_videos(videos)
     n, t, h, w, c = x.shape
-    return (x[:, :-1].reshape(n * (t - 1), h, w, c),
-            x[:, 1:].reshape(n * (t - 1), h, w, c))
+    return (x[:, :-1].reshape(n * (t - 1), h, w, c), x[:, 1:].reshape(n * (t - 1), h, w, c))
 
 
 def temporal_ssim(videos, filter_size=11):
@@ -153,8 +159,13 @@ def temporal_ssim(videos, filter_size=11):
     """
     a, b = _consecutive_pairs(videos)
     size = int(min(filter_size, a.shape[1], a.shape[2]))
-    ssim = tf.image.ssim(tf.constant(a), tf.constant(b), max_val=2.0,
-                         filter_size=size, filter_sigma=1.5 * size / 11.0)
+    ssim = tf.image.ssim(
+        tf.constant(a),
+        tf.constant(b),
+        max_val=2.0,
+        filter_size=size,
+        filter_sigma=1.5 * size / 11.0,
+    )
     return float(np.mean(ssim.numpy()))
 
 
@@ -175,8 +186,14 @@ def temporal_psnr(videos, cap_db=PSNR_CAP_DB):
 # Everything at once
 # ---------------------------------------------------------------------------
 
-def motion_summary(videos, frozen_threshold=1e-3, loop_threshold=1e-3,
-                   loop_motion_threshold=1e-2, include_flow=True):
+
+def motion_summary(
+    videos,
+    frozen_threshold=1e-3,
+    loop_threshold=1e-3,
+    loop_motion_threshold=1e-2,
+    include_flow=True,
+):
     """Bundle of the motion metrics above as a dict of floats.
 
     Keys: ``frame_difference_energy``, ``frozen_fraction``, ``looping_fraction``
@@ -190,7 +207,9 @@ def motion_summary(videos, frozen_threshold=1e-3, loop_threshold=1e-3,
         "frozen_fraction": float(np.mean(frozen_clips(x, frozen_threshold))),
         "looping_fraction": (
             float(np.mean(looping_clips(x, loop_threshold, loop_motion_threshold)))
-            if x.shape[1] >= 3 else 0.0),
+            if x.shape[1] >= 3
+            else 0.0
+        ),
         "temporal_ssim": temporal_ssim(x),
         "temporal_psnr": temporal_psnr(x),
     }

@@ -80,8 +80,17 @@ class GAN(keras.Model):
             the batch size must be a multiple of it.
     """
 
-    def __init__(self, generator, discriminator, latent_dim, num_classes=None, seed=None, info_codes=0, pack=1,
-                 **kwargs):
+    def __init__(
+        self,
+        generator,
+        discriminator,
+        latent_dim,
+        num_classes=None,
+        seed=None,
+        info_codes=0,
+        pack=1,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         self.generator = generator
         self.discriminator = discriminator
@@ -89,15 +98,21 @@ class GAN(keras.Model):
         self.num_classes = num_classes
         self.info_codes = int(info_codes)
         if self.info_codes == 1 or not 0 <= self.info_codes < latent_dim:
-            raise ValueError(f"info_codes={info_codes} is not possible: use 0 (off) or 2..{latent_dim - 1} "
-                             f"(fewer than latent_dim={latent_dim}: the code is the start of z)")
+            raise ValueError(
+                f"info_codes={info_codes} is not possible: use 0 (off) or 2..{latent_dim - 1} "
+                f"(fewer than latent_dim={latent_dim}: the code is the start of z)"
+            )
         self.pack = int(pack)
         if self.pack < 1 or self.pack != pack:
-            raise ValueError(f"pack={pack} is not possible: use a whole number of samples per judgement, 1 (off) or more")
+            raise ValueError(
+                f"pack={pack} is not possible: use a whole number of samples per judgement, 1 (off) or more"
+            )
         if self.pack > 1 and (num_classes is not None or self.info_codes):
-            raise ValueError("pack (PacGAN) judges several samples as one, so it cannot check a label or an "
-                             "InfoGAN code per sample: use it with an unconditional model without info_codes, "
-                             "or pass pack=1 (--pack 1; the dcgan demo and full presets pack pairs)")
+            raise ValueError(
+                "pack (PacGAN) judges several samples as one, so it cannot check a label or an "
+                "InfoGAN code per sample: use it with an unconditional model without info_codes, "
+                "or pass pack=1 (--pack 1; the dcgan demo and full presets pack pairs)"
+            )
         self.seed_generator = keras.random.SeedGenerator(seed)
         names = ("d_loss", "g_loss", "real_score", "fake_score", "d_grad_norm", "g_grad_norm")
         names += ("info_loss",) if self.info_codes else ()
@@ -144,7 +159,9 @@ class GAN(keras.Model):
         self.r1_gamma = float(r1_gamma)
         self.label_smoothing = float(label_smoothing)
         if float(info_weight) < 0:
-            raise ValueError(f"info_weight must be >= 0 (a negative weight would reward hiding the code), got {info_weight}")
+            raise ValueError(
+                f"info_weight must be >= 0 (a negative weight would reward hiding the code), got {info_weight}"
+            )
         self.info_weight = float(info_weight)
 
     @property
@@ -162,13 +179,17 @@ class GAN(keras.Model):
         z = keras.random.normal((batch_size, self.latent_dim), seed=seed_generator)
         if not self.info_codes:
             return z
-        return self.with_codes(z, keras.random.randint((batch_size,), 0, self.info_codes, seed=seed_generator))
+        return self.with_codes(
+            z, keras.random.randint((batch_size,), 0, self.info_codes, seed=seed_generator)
+        )
 
     def with_codes(self, latents, codes):
         """``latents`` with their first ``info_codes`` entries replaced by the
         one-hot InfoGAN ``codes`` (ints, shape ``(B,)``)."""
-        one_hot = ops.one_hot(ops.convert_to_tensor(codes, "int32"), self.info_codes, dtype=latents.dtype)
-        return ops.concatenate([one_hot, latents[:, self.info_codes:]], axis=1)
+        one_hot = ops.one_hot(
+            ops.convert_to_tensor(codes, "int32"), self.info_codes, dtype=latents.dtype
+        )
+        return ops.concatenate([one_hot, latents[:, self.info_codes :]], axis=1)
 
     def codes_of(self, latents):
         """The InfoGAN code (an int per row) that ``latents`` carry."""
@@ -187,7 +208,9 @@ class GAN(keras.Model):
         goes through it."""
         if self.pack > 1:
             if samples.shape[0] is not None and samples.shape[0] % self.pack:
-                raise ValueError(f"pack={self.pack} needs a batch size that is a multiple of it, got {samples.shape[0]}")
+                raise ValueError(
+                    f"pack={self.pack} needs a batch size that is a multiple of it, got {samples.shape[0]}"
+                )
             samples = pack_samples(samples, self.pack)
         inputs = samples if self.num_classes is None else [samples, labels]
         out = self.discriminator(inputs, training=training)
@@ -211,7 +234,9 @@ class GAN(keras.Model):
 
         # 1. Extra critic updates when d_steps > 1 (WGAN): discriminator only, fresh fakes.
         for _ in range(self.d_steps - 1):
-            self.discriminator_step(real, self.generate(self.sample_latents(batch_size), labels, training=True), labels)
+            self.discriminator_step(
+                real, self.generate(self.sample_latents(batch_size), labels, training=True), labels
+            )
 
         # 2. One forward pass watched by two tapes: both networks learn from the same fakes.
         with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
@@ -222,11 +247,18 @@ class GAN(keras.Model):
             d_loss = self.d_loss_fn(real_logits, fake_logits, self.label_smoothing)
             g_loss = self.g_loss_fn(fake_logits)
             # InfoGAN: both networks learn to make the code recoverable from the fake
-            info = 0.0 if code_logits is None else losses.info_loss(self.codes_of(latents), code_logits)
+            info = (
+                0.0
+                if code_logits is None
+                else losses.info_loss(self.codes_of(latents), code_logits)
+            )
             with g_tape.stop_recording():
                 d_total = d_loss + self.info_weight * info + self.penalty(real, fake, labels)
             g_total = g_loss + self.info_weight * info
-            d_scaled, g_scaled = self.d_optimizer.scale_loss(d_total), self.g_optimizer.scale_loss(g_total)
+            d_scaled, g_scaled = (
+                self.d_optimizer.scale_loss(d_total),
+                self.g_optimizer.scale_loss(g_total),
+            )
 
         # 3. Update both networks, each with its own optimizer.
         d_grads = d_tape.gradient(d_scaled, self.discriminator.trainable_weights)
@@ -322,7 +354,9 @@ class GAN(keras.Model):
                 raise ValueError("codes= needs a model trained with InfoGAN codes (info_codes > 0)")
             codes = np.broadcast_to(np.asarray(codes, dtype="int32"), (num,))
             if codes.min() < 0 or codes.max() >= self.info_codes:
-                raise ValueError(f"codes must be in [0, {self.info_codes - 1}], got {sorted(set(codes.tolist()))}")
+                raise ValueError(
+                    f"codes must be in [0, {self.info_codes - 1}], got {sorted(set(codes.tolist()))}"
+                )
         seed_generator = keras.random.SeedGenerator(seed) if seed is not None else None
         chunks = []
         with self.averaged_generator():

@@ -29,7 +29,9 @@ from tfvidgan.models.base import GAN
 # ==== Generator ===============================================================
 
 
-def build_generator(latent_dim=100, num_classes=10, image_size=32, channels=1, base_filters=32, embed_dim=16):
+def build_generator(
+    latent_dim=100, num_classes=10, image_size=32, channels=1, base_filters=32, embed_dim=16
+):
     """[z ``(B, latent_dim)``, label ``(B,)``] -> image ``(B, H, W, C)``."""
     z = keras.Input((latent_dim,), name="z")
     y = keras.Input((), dtype="int32", name="label")
@@ -42,15 +44,24 @@ def build_generator(latent_dim=100, num_classes=10, image_size=32, channels=1, b
 
 
 def build_discriminator(
-    num_classes=10, image_size=32, channels=1, base_filters=32, spectral_norm=False, conditioning="projection"
+    num_classes=10,
+    image_size=32,
+    channels=1,
+    base_filters=32,
+    spectral_norm=False,
+    conditioning="projection",
 ):
     """[image ``(B, H, W, C)``, label ``(B,)``] -> logit ``(B, 1)``."""
     x = keras.Input((image_size, image_size, channels), name="image")
     y = keras.Input((), dtype="int32", name="label")
     if conditioning == "projection":
-        features = dcgan.build_discriminator(image_size, channels, base_filters, spectral_norm, include_top=False)
+        features = dcgan.build_discriminator(
+            image_size, channels, base_filters, spectral_norm, include_top=False
+        )
         h = features(x)
-        logit = layers.Add(dtype="float32")([logits_head(h, spectral_norm), ClassProjection(num_classes)([h, y])])
+        logit = layers.Add(dtype="float32")(
+            [logits_head(h, spectral_norm), ClassProjection(num_classes)([h, y])]
+        )
     elif conditioning == "concat":
         label_map = layers.Embedding(num_classes, image_size * image_size)(y)
         label_map = layers.Reshape((image_size, image_size, 1))(label_map)
@@ -68,4 +79,6 @@ class ConditionalGAN(GAN):
     """The shared GAN step; datasets yield ``(images, labels)``."""
 
     def __init__(self, generator, discriminator, latent_dim, num_classes=10, seed=None, **kwargs):
-        super().__init__(generator, discriminator, latent_dim, num_classes=num_classes, seed=seed, **kwargs)
+        super().__init__(
+            generator, discriminator, latent_dim, num_classes=num_classes, seed=seed, **kwargs
+        )

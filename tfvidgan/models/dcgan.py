@@ -18,7 +18,15 @@ from __future__ import annotations
 import keras
 from keras import layers
 
-from tfvidgan.layers import code_head, down_block, logits_head, norm_relu, num_doublings, to_pixels, up_block
+from tfvidgan.layers import (
+    code_head,
+    down_block,
+    logits_head,
+    norm_relu,
+    num_doublings,
+    to_pixels,
+    up_block,
+)
 from tfvidgan.models.base import GAN
 
 KERNEL_SIZE = 5  # the paper's (and the TensorFlow DCGAN tutorial's)
@@ -26,7 +34,9 @@ KERNEL_SIZE = 5  # the paper's (and the TensorFlow DCGAN tutorial's)
 # ==== Generator ===============================================================
 
 
-def build_generator(latent_dim=100, image_size=32, channels=1, base_filters=32, kernel_size=KERNEL_SIZE) -> keras.Model:
+def build_generator(
+    latent_dim=100, image_size=32, channels=1, base_filters=32, kernel_size=KERNEL_SIZE
+) -> keras.Model:
     """z ``(B, latent_dim)`` -> image ``(B, image_size, image_size, channels)``.
 
     Projects z to a 4x4 feature map, then doubles the size with each up block
@@ -40,14 +50,21 @@ def build_generator(latent_dim=100, image_size=32, channels=1, base_filters=32, 
     h = norm_relu(h)
     for i in reversed(range(1, k)):
         h = up_block(h, base_filters * 2 ** (i - 1), strides=2, dims=2, kernel_size=kernel_size)
-    return keras.Model(z, to_pixels(h, channels, strides=2, dims=2, kernel_size=kernel_size), name="generator")
+    return keras.Model(
+        z, to_pixels(h, channels, strides=2, dims=2, kernel_size=kernel_size), name="generator"
+    )
 
 
 # ==== Discriminator ===========================================================
 
 
 def build_discriminator(
-    image_size=32, channels=1, base_filters=32, spectral_norm=False, include_top=True, info_codes=0,
+    image_size=32,
+    channels=1,
+    base_filters=32,
+    spectral_norm=False,
+    include_top=True,
+    info_codes=0,
     kernel_size=KERNEL_SIZE,
 ) -> keras.Model:
     """image ``(B, H, W, C)`` -> logit ``(B, 1)``.
@@ -62,8 +79,15 @@ def build_discriminator(
     x = keras.Input((image_size, image_size, channels), name="image")
     h = x
     for i in range(k):
-        h = down_block(h, base_filters * 2**i, strides=2, dims=2, spectral_norm=spectral_norm, first=i == 0,
-                       kernel_size=kernel_size)
+        h = down_block(
+            h,
+            base_filters * 2**i,
+            strides=2,
+            dims=2,
+            spectral_norm=spectral_norm,
+            first=i == 0,
+            kernel_size=kernel_size,
+        )
     if not include_top:
         return keras.Model(x, layers.Flatten()(h), name="features")
     out = logits_head(h, spectral_norm)

@@ -26,7 +26,9 @@ from tfvidgan.models import dcgan
 # ==== Encoder =================================================================
 
 
-def build_encoder(latent_dim=16, image_size=32, channels=1, base_filters=32, seed=None) -> keras.Model:
+def build_encoder(
+    latent_dim=16, image_size=32, channels=1, base_filters=32, seed=None
+) -> keras.Model:
     """image ``(B, H, W, C)`` -> ``[mu, log_var, z]``, each ``(B, latent_dim)``."""
     x = keras.Input((image_size, image_size, channels), name="image")
     h = dcgan.build_discriminator(image_size, channels, base_filters, include_top=False)(x)
@@ -76,7 +78,9 @@ class VAE(keras.Model):
         mu, log_var, z = self.encoder(images, training=training)
         recon = ops.cast(self.decoder(z, training=training), "float32")
         per_pixel = ops.square(ops.cast(images, "float32") - recon)
-        reconstruction = 0.5 * ops.mean(ops.sum(ops.reshape(per_pixel, (ops.shape(images)[0], -1)), axis=1))
+        reconstruction = 0.5 * ops.mean(
+            ops.sum(ops.reshape(per_pixel, (ops.shape(images)[0], -1)), axis=1)
+        )
         kl = -0.5 * ops.mean(ops.sum(1.0 + log_var - ops.square(mu) - ops.exp(log_var), axis=1))
         return reconstruction, kl
 
@@ -92,7 +96,12 @@ class VAE(keras.Model):
         weights = self.encoder.trainable_weights + self.decoder.trainable_weights
         self.optimizer.apply_gradients(zip(tape.gradient(scaled, weights), weights))
         # 4. Report.
-        values = {"loss": loss, "reconstruction_loss": reconstruction, "kl_loss": kl, "elbo": -(reconstruction + kl)}
+        values = {
+            "loss": loss,
+            "reconstruction_loss": reconstruction,
+            "kl_loss": kl,
+            "elbo": -(reconstruction + kl),
+        }
         for name, value in values.items():
             self.trackers[name].update_state(value)
         return {name: tracker.result() for name, tracker in self.trackers.items()}
@@ -102,9 +111,13 @@ class VAE(keras.Model):
         ``seed`` makes the draw repeatable."""
         import numpy as np
 
-        seed_generator = keras.random.SeedGenerator(seed) if seed is not None else self.seed_generator
+        seed_generator = (
+            keras.random.SeedGenerator(seed) if seed is not None else self.seed_generator
+        )
         out = []
         for start in range(0, num, batch_size):
-            z = keras.random.normal((min(batch_size, num - start), self.latent_dim), seed=seed_generator)
+            z = keras.random.normal(
+                (min(batch_size, num - start), self.latent_dim), seed=seed_generator
+            )
             out.append(ops.convert_to_numpy(self.decoder(z, training=False)))
         return np.concatenate(out).astype("float32")

@@ -64,7 +64,9 @@ def _time_plan(num_frames: int, k: int) -> tuple[int, int]:
     video would flicker with period two.
     """
     if int(num_frames) < 2:
-        raise ValueError(f"num_frames={num_frames} is not possible: a video needs at least 2 frames")
+        raise ValueError(
+            f"num_frames={num_frames} is not possible: a video needs at least 2 frames"
+        )
     t0, m = int(num_frames), 0
     while t0 % 2 == 0 and m < k - 1:
         t0 //= 2
@@ -75,8 +77,17 @@ def _time_plan(num_frames: int, k: int) -> tuple[int, int]:
 # ==== Generator ===============================================================
 
 
-def build_generator(latent_dim=100, num_frames=16, image_size=32, channels=1, base_filters=32, two_stream=False,
-                    shared_content=False, motion_dim=0, content_modulation=False):
+def build_generator(
+    latent_dim=100,
+    num_frames=16,
+    image_size=32,
+    channels=1,
+    base_filters=32,
+    two_stream=False,
+    shared_content=False,
+    motion_dim=0,
+    content_modulation=False,
+):
     """z ``(B, latent_dim)`` -> video ``(B, num_frames, image_size, image_size, channels)``.
 
     Projects z to a ``(t0, 4, 4)`` volume, then each up block doubles space and,
@@ -101,25 +112,35 @@ def build_generator(latent_dim=100, num_frames=16, image_size=32, channels=1, ba
     """
     motion_dim = int(motion_dim)
     if motion_dim and not shared_content:
-        raise ValueError(f"motion_dim={motion_dim} needs shared_content=True: the motion code drives the "
-                         "per-time half of the first feature volume, which exists only with shared content")
+        raise ValueError(
+            f"motion_dim={motion_dim} needs shared_content=True: the motion code drives the "
+            "per-time half of the first feature volume, which exists only with shared content"
+        )
     if not 0 <= motion_dim < latent_dim:
-        raise ValueError(f"motion_dim={motion_dim} is not possible with latent_dim={latent_dim}: "
-                         f"use 0 (no split) up to {latent_dim - 1}, leaving room for the content code")
+        raise ValueError(
+            f"motion_dim={motion_dim} is not possible with latent_dim={latent_dim}: "
+            f"use 0 (no split) up to {latent_dim - 1}, leaving room for the content code"
+        )
     k = num_doublings(image_size)
     t0, m = _time_plan(num_frames, k)
     if motion_dim and t0 == 1:
-        raise ValueError(f"motion_dim={motion_dim} is not possible with num_frames={num_frames} at "
-                         f"image_size={image_size}: the first feature volume has a single time step, so there "
-                         "is nothing for a motion code to move; use more frames or motion_dim=0")
+        raise ValueError(
+            f"motion_dim={motion_dim} is not possible with num_frames={num_frames} at "
+            f"image_size={image_size}: the first feature volume has a single time step, so there "
+            "is nothing for a motion code to move; use more frames or motion_dim=0"
+        )
     top = base_filters * 2 ** (k - 1)
     z = keras.Input((latent_dim,), name="z")
-    z_what, z_how = (z[:, :latent_dim - motion_dim], z[:, latent_dim - motion_dim:]) if motion_dim else (z, z)
+    z_what, z_how = (
+        (z[:, : latent_dim - motion_dim], z[:, latent_dim - motion_dim :]) if motion_dim else (z, z)
+    )
     style = z_what if content_modulation else None
     if shared_content and t0 > 1:
         # half the channels hold one 4x4 "what" map, the same at every time step;
         # the other half are free per time step ("how it moves")
-        what = layers.Reshape((1, 4, 4, top // 2))(layers.Dense(4 * 4 * (top // 2), use_bias=False)(z_what))
+        what = layers.Reshape((1, 4, 4, top // 2))(
+            layers.Dense(4 * 4 * (top // 2), use_bias=False)(z_what)
+        )
         what = layers.Concatenate(axis=1)([what] * t0)
         how = layers.Dense(t0 * 4 * 4 * (top - top // 2), use_bias=False)(z_how)
         how = layers.Reshape((t0, 4, 4, top - top // 2))(how)
@@ -142,10 +163,12 @@ def build_generator(latent_dim=100, num_frames=16, image_size=32, channels=1, ba
     b = norm_relu(b)
     for i in range(k - 1):
         b = up_block(b, base_filters * 2 ** (k - 2 - i), strides=2, dims=2)
-    background = layers.Reshape((1, image_size, image_size, channels))(to_pixels(b, channels, dims=2))
-    video = layers.Lambda(lambda t: t[0] * t[1] + (1.0 - t[0]) * t[2], dtype="float32", name="composite")(
-        [mask, foreground, background]
+    background = layers.Reshape((1, image_size, image_size, channels))(
+        to_pixels(b, channels, dims=2)
     )
+    video = layers.Lambda(
+        lambda t: t[0] * t[1] + (1.0 - t[0]) * t[2], dtype="float32", name="composite"
+    )([mask, foreground, background])
     return keras.Model(z, video, name="generator")
 
 
@@ -153,8 +176,16 @@ def build_generator(latent_dim=100, num_frames=16, image_size=32, channels=1, ba
 
 
 def build_discriminator(
-    num_frames=16, image_size=32, channels=1, base_filters=32, spectral_norm=False, include_top=True,
-    frame_discriminator=0, minibatch_stddev=False, info_codes=0, video_judge_pool=1,
+    num_frames=16,
+    image_size=32,
+    channels=1,
+    base_filters=32,
+    spectral_norm=False,
+    include_top=True,
+    frame_discriminator=0,
+    minibatch_stddev=False,
+    info_codes=0,
+    video_judge_pool=1,
 ):
     """video ``(B, T, H, W, C)`` -> logit ``(B, 1)`` (or features with ``include_top=False``).
 
@@ -192,37 +223,61 @@ def build_discriminator(
     n = min(int(frame_discriminator), int(num_frames))
     pool = int(video_judge_pool)
     if pool < 1:
-        raise ValueError(f"video_judge_pool={video_judge_pool} is not possible: use 1 (no pooling) or 2, 4, ...")
+        raise ValueError(
+            f"video_judge_pool={video_judge_pool} is not possible: use 1 (no pooling) or 2, 4, ..."
+        )
     if pool > 1 and n < 1:
-        raise ValueError(f"video_judge_pool={pool} needs a frame judge (frame_discriminator >= 1): "
-                         "without one, nothing would look at the frames at full size")
+        raise ValueError(
+            f"video_judge_pool={pool} needs a frame judge (frame_discriminator >= 1): "
+            "without one, nothing would look at the frames at full size"
+        )
     x = keras.Input((num_frames, image_size, image_size, channels), name="video")
     h, t = x, int(num_frames)
     if pool > 1:
         if image_size % pool or image_size // pool < 8:
-            raise ValueError(f"video_judge_pool={pool} is not possible for image_size={image_size}: "
-                             "the pooled clip must still be 8, 16, 32, ... pixels wide (e.g. pool 2 for 32x32)")
+            raise ValueError(
+                f"video_judge_pool={pool} is not possible for image_size={image_size}: "
+                "the pooled clip must still be 8, 16, 32, ... pixels wide (e.g. pool 2 for 32x32)"
+            )
         h = layers.AveragePooling3D((1, pool, pool), dtype="float32", name="video_judge_pool")(x)
     for i in range(num_doublings(image_size // pool)):
         time_stride = 2 if t > 1 else 1
         t = -(-t // time_stride)
-        h = down_block(h, base_filters * 2**i, strides=(time_stride, 2, 2), dims=3, spectral_norm=spectral_norm,
-                       first=i == 0)
+        h = down_block(
+            h,
+            base_filters * 2**i,
+            strides=(time_stride, 2, 2),
+            dims=3,
+            spectral_norm=spectral_norm,
+            first=i == 0,
+        )
     if not include_top:
         return keras.Model(x, layers.Flatten()(h), name="features")
     out = logits_head(h, spectral_norm, minibatch_stddev)
-    codes = layers.Reshape((1, info_codes))(code_head(layers.Flatten()(h), info_codes)) if info_codes else None
+    codes = (
+        layers.Reshape((1, info_codes))(code_head(layers.Flatten()(h), info_codes))
+        if info_codes
+        else None
+    )
     if n > 0:
-        f = ops.reshape(RandomFrames(n)(x), (-1, image_size, image_size, channels))  # (B * n, H, W, C)
+        f = ops.reshape(
+            RandomFrames(n)(x), (-1, image_size, image_size, channels)
+        )  # (B * n, H, W, C)
         for i in range(num_doublings(image_size)):
-            f = down_block(f, base_filters * 2**i, strides=2, dims=2, spectral_norm=spectral_norm, first=i == 0)
+            f = down_block(
+                f, base_filters * 2**i, strides=2, dims=2, spectral_norm=spectral_norm, first=i == 0
+            )
         if minibatch_stddev:
             f = MinibatchStddev()(f)
         f = ops.reshape(f, (-1, n, 4 * 4 * f.shape[-1]))  # one feature vector per frame
         frame_logits = maybe_spectral_norm(layers.Dense(1, dtype="float32"), spectral_norm)(f)
         frame_logits = layers.Reshape((n,), dtype="float32")(frame_logits)
-        video_logits = layers.Reshape((n,), dtype="float32")(layers.RepeatVector(n, dtype="float32")(out))
-        out = layers.Concatenate(dtype="float32", name="video_and_frame_logits")([video_logits, frame_logits])
+        video_logits = layers.Reshape((n,), dtype="float32")(
+            layers.RepeatVector(n, dtype="float32")(out)
+        )
+        out = layers.Concatenate(dtype="float32", name="video_and_frame_logits")(
+            [video_logits, frame_logits]
+        )
         if info_codes:
             codes = layers.Concatenate(axis=1, dtype="float32")([codes, code_head(f, info_codes)])
     return keras.Model(x, out if codes is None else [out, codes], name="discriminator")
