@@ -1,6 +1,6 @@
 """Retrain the offline evaluators shipped in ``tfvidgan/weights/`` and print their held-out accuracy.
 
-The two small networks of :mod:`tfvidgan.metrics.extractors`:
+The two small networks of :mod:`tfvidgan.metrics.classifiers`:
 
 * ``DigitClassifier`` (2-D CNN, 10 digits) trained on ``digits`` images and
   single ``moving_digits`` frames, at 32x32 and rendered at 64x64 then resized
@@ -37,7 +37,7 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 from tfvidgan import data  # noqa: E402
-from tfvidgan.metrics import extractors as ex  # noqa: E402
+from tfvidgan.metrics import classifiers  # noqa: E402
 
 TRAIN_SEEDS = {"digits": 1000, "frames": 1001, "frames64": 1002, "digits64": 1003, "clips": 1010}
 OUTLIER_FRACTION = 0.25  # extra non-digit examples per real one (soft, uniform-ish labels)
@@ -59,7 +59,7 @@ HELDOUT_SEEDS = {
 
 def resize_to_32(x):
     """uint8 (M, H, W, 1) -> uint8 (M, 32, 32, 1), anti-aliased like the extractors."""
-    f = ex.prepare_images(x)
+    f = classifiers.prepare_images(x)
     return data.to_uint8(f)
 
 
@@ -327,7 +327,7 @@ def train_digit(scale, epochs, seed, verbose):
         f"digit classifier: {len(x)} training images (with {OUTLIER_FRACTION:.0%} outliers)",
         flush=True,
     )
-    model = ex.build_digit_classifier()
+    model = classifiers.build_digit_classifier()
     trainer = keras.Model(model.input, model.outputs[1])
     batch = 128
     steps = epochs * (len(x) // batch)
@@ -367,7 +367,7 @@ def train_video(scale, epochs, seed, verbose):
     }
     v = np.concatenate([v, ov])
     print(f"video classifier: {len(v)} training clips ({len(ov)} outliers)", flush=True)
-    model = ex.build_video_classifier()
+    model = classifiers.build_video_classifier()
     trainer = keras.Model(model.input, {"digit": model.outputs[1], "motion": model.outputs[2]})
     batch = 32
     steps = epochs * (len(v) // batch)
@@ -494,7 +494,9 @@ def write_metadata(out, name, model_meta):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
-        "--out", default=str(ex.WEIGHTS_DIR), help="folder for the weights (default: the package's)"
+        "--out",
+        default=str(classifiers.WEIGHTS_DIR),
+        help="folder for the weights (default: the package's)",
     )
     parser.add_argument(
         "--scale", type=float, default=1.0, help="fraction of the training data to render"
@@ -515,24 +517,31 @@ def main(argv=None):
 
     if args.only in (None, "digit"):
         if args.check:
-            model = ex._load_weights(
-                ex.build_digit_classifier(), ex.DIGIT_NAME, out / f"{ex.DIGIT_NAME}.weights.h5"
+            model = classifiers._load_weights(
+                classifiers.build_digit_classifier(),
+                classifiers.DIGIT_NAME,
+                out / f"{classifiers.DIGIT_NAME}.weights.h5",
             )
-            info = json.loads((out / f"{ex.DIGIT_NAME}.json").read_text()).get("training", {})
+            info = json.loads((out / f"{classifiers.DIGIT_NAME}.json").read_text()).get(
+                "training", {}
+            )
         else:
             model, info = train_digit(args.scale, args.digit_epochs, args.seed, args.verbose)
-        digit_results = evaluate_digit(ex.DigitClassifier(model))
+        digit_results = evaluate_digit(classifiers.DigitClassifier(model))
         if not args.check:
-            path = out / f"{ex.DIGIT_NAME}.weights.h5"
+            path = out / f"{classifiers.DIGIT_NAME}.weights.h5"
             model.save_weights(str(path))
             write_metadata(
                 out,
-                ex.DIGIT_NAME,
+                classifiers.DIGIT_NAME,
                 {
                     "name": "DigitClassifier",
                     "weights": path.name,
                     "input": "(N, 32, 32, 1) float32 in [-1, 1]",
-                    "outputs": {"features": ex.FEATURE_DIM, "classes": ex.NUM_DIGITS},
+                    "outputs": {
+                        "features": classifiers.FEATURE_DIM,
+                        "classes": classifiers.NUM_DIGITS,
+                    },
                     "parameters": int(model.count_params()),
                     "held_out_accuracy": digit_results["digits 32x32"]["accuracy"],
                     "held_out_frame_accuracy": digit_results["moving_digits frames 32x32"][
@@ -552,27 +561,29 @@ def main(argv=None):
 
     if args.only in (None, "video"):
         if args.check:
-            model = ex._load_weights(
-                ex.build_video_classifier(), ex.VIDEO_NAME, out / f"{ex.VIDEO_NAME}.weights.h5"
+            model = classifiers._load_weights(
+                classifiers.build_video_classifier(),
+                classifiers.VIDEO_NAME,
+                out / f"{classifiers.VIDEO_NAME}.weights.h5",
             )
             info = {}
         else:
             model, info = train_video(args.scale, args.video_epochs, args.seed, args.verbose)
-        video_results = evaluate_video(ex.VideoDigitClassifier(model))
+        video_results = evaluate_video(classifiers.VideoDigitClassifier(model))
         if not args.check:
-            path = out / f"{ex.VIDEO_NAME}.weights.h5"
+            path = out / f"{classifiers.VIDEO_NAME}.weights.h5"
             model.save_weights(str(path))
             write_metadata(
                 out,
-                ex.VIDEO_NAME,
+                classifiers.VIDEO_NAME,
                 {
                     "name": "VideoDigitClassifier",
                     "weights": path.name,
                     "input": "(N, T, 32, 32, 1) float32 in [-1, 1], T >= 4 (trained with T = 8 and 16)",
                     "outputs": {
-                        "features": ex.FEATURE_DIM,
-                        "digit_classes": ex.NUM_DIGITS,
-                        "motion_classes": ex.NUM_MOTIONS,
+                        "features": classifiers.FEATURE_DIM,
+                        "digit_classes": classifiers.NUM_DIGITS,
+                        "motion_classes": classifiers.NUM_MOTIONS,
                     },
                     "parameters": int(model.count_params()),
                     "held_out_accuracy": video_results["clips T=16"]["digit_accuracy"],
@@ -590,7 +601,7 @@ def main(argv=None):
             )
 
     print_table(digit_results, video_results)
-    for name in (ex.DIGIT_NAME, ex.VIDEO_NAME):
+    for name in (classifiers.DIGIT_NAME, classifiers.VIDEO_NAME):
         path = out / f"{name}.weights.h5"
         if path.exists():
             print(f"{path}: {path.stat().st_size / 1024:.0f} KB")

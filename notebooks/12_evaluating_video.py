@@ -53,7 +53,7 @@ import tfvidgan.train
 from tfvidgan import course, data, evaluate, runtime, video_io
 from tfvidgan.config import get_config
 from tfvidgan.course import nb12, pick
-from tfvidgan.metrics import distances, diversity, extractors, motion
+from tfvidgan.metrics import classifiers, distances, diversity, motion, pretrained
 
 print("tfvidgan", tfvidgan.__version__, "| smoke mode:", course.SMOKE)
 runtime.set_seed(0)
@@ -138,7 +138,7 @@ def frechet_by_hand(mu1, sigma1, mu2, sigma2):
 # Frames of the real clips as a set of images: one random frame per clip.
 frames_real = real[np.arange(N), rng.integers(T, size=N)]
 frames_other = other[np.arange(N), rng.integers(T, size=N)]
-f_real, f_other = extractors.image_features(frames_real), extractors.image_features(frames_other)
+f_real, f_other = classifiers.image_features(frames_real), classifiers.image_features(frames_other)
 print(
     "image features:",
     f_real.shape,
@@ -165,7 +165,7 @@ np.testing.assert_allclose(fid_scipy, fid_lib, rtol=1e-3, atol=1e-4)
 # The same function gives FVD, only the features change: one 64-D vector per *clip*.
 
 # %%
-v_real, v_other = extractors.video_features(real), extractors.video_features(other)
+v_real, v_other = classifiers.video_features(real), classifiers.video_features(other)
 fvd_hand = frechet_by_hand(*gaussian_fit_by_hand(v_real), *gaussian_fit_by_hand(v_other))
 fvd_lib = distances.frechet_distance_from_features(v_real, v_other)
 print(
@@ -186,7 +186,7 @@ print(distances.frechet_distance.__doc__)  # the library's notes on numerics
 sizes = pick(normal=[50, 100, 200, 500, 1000, 2048], smoke=[40, 80])
 digits_a, _ = data.load_arrays("digits", max(sizes + [N]), seed=11)
 digits_b, _ = data.load_arrays("digits", max(sizes + [N]), seed=12)
-feat_a, feat_b = extractors.image_features(digits_a), extractors.image_features(digits_b)
+feat_a, feat_b = classifiers.image_features(digits_a), classifiers.image_features(digits_b)
 bias = [distances.frechet_distance_from_features(feat_a[:n], feat_b[:n]) for n in sizes]
 plt.figure(figsize=(5, 3))
 plt.loglog(sizes, bias, "o-")
@@ -258,7 +258,7 @@ def inception_score_by_hand(probs):
     return float(np.exp(kl.mean()))
 
 
-digit_probs = extractors.image_probs(digits_a[:N])
+digit_probs = classifiers.image_probs(digits_a[:N])
 digit_labels = digit_probs.argmax(1)
 threes = digits_a[:N][digit_labels == 3]
 blurred = ndimage.gaussian_filter(data.to_float(digits_a[:N]), sigma=(0, 1.5, 1.5, 0))
@@ -272,7 +272,7 @@ for name, images in [
     ("blurred digits", blurred),
     ("two digits overlaid", overlaid),
 ]:
-    probs = extractors.image_probs(images)
+    probs = classifiers.image_probs(images)
     by_hand = inception_score_by_hand(probs)
     lib, _ = distances.inception_score(probs, num_splits=1)
     np.testing.assert_allclose(by_hand, lib, rtol=1e-5)
@@ -311,18 +311,18 @@ half_garbage = np.concatenate(
         ),
     ]
 )
-f_ref = extractors.image_features(digits_a[:N])
+f_ref = classifiers.image_features(digits_a[:N])
 rows = []
 for name, images in [
     ("real (other seed)", digits_b[:N]),
     ("mode dropping: digits 0-4 only", dropped),
     ("half garbage", half_garbage.astype(np.float32)),
 ]:
-    f = extractors.image_features(images)
+    f = classifiers.image_features(images)
     pr = diversity.precision_recall(f_ref, f, k=3)
     dc = diversity.density_coverage(f_ref, f, k=5)
     fid = distances.frechet_distance_from_features(f_ref, f)
-    coverage = diversity.class_coverage(extractors.image_probs(images).argmax(1), 10)
+    coverage = diversity.class_coverage(classifiers.image_probs(images).argmax(1), 10)
     rows.append([name, fid, pr["precision"], pr["recall"], dc["density"], dc["coverage"], coverage])
 show_table(
     ["samples", "digit-FID", "precision", "recall", "density", "coverage", "class coverage"], rows
@@ -349,7 +349,7 @@ nines = np.flatnonzero(requested == 9)
 delivered[nines[: len(nines) // 2]] = 4
 by_class = {c: pool[pool_labels == c] for c in range(10)}
 samples = np.stack([by_class[c][i % len(by_class[c])] for i, c in enumerate(delivered)])
-predicted = extractors.image_probs(samples).argmax(1)
+predicted = classifiers.image_probs(samples).argmax(1)
 
 result = diversity.conditional_accuracy(predicted, requested, num_classes=10)
 per_class_by_hand = [float(np.mean(predicted[requested == c] == c)) for c in range(10)]
@@ -540,7 +540,7 @@ frame_idx = np.arange(0, T, 4)  # 4 frames per clip
 
 def frame_features(videos):
     """Digit-classifier features of 4 frames per clip: (N, 4, 64)."""
-    return extractors.image_features(videos[:, frame_idx].reshape(-1, 32, 32, 1)).reshape(
+    return classifiers.image_features(videos[:, frame_idx].reshape(-1, 32, 32, 1)).reshape(
         len(videos), len(frame_idx), -1
     )
 
@@ -557,7 +557,7 @@ for name, videos in variants.items():
         "appearance-only FVD": distances.frechet_distance_from_features(
             ff_real.mean(1), ff.mean(1)
         ),
-        "FVD": distances.frechet_distance_from_features(v_real, extractors.video_features(videos)),
+        "FVD": distances.frechet_distance_from_features(v_real, classifiers.video_features(videos)),
         "frame-diff energy": motion.mean_frame_difference_energy(videos),
         "frozen": float(motion.frozen_clips(videos).mean()),
         "looping": float(motion.looping_clips(videos).mean()),
@@ -635,7 +635,7 @@ if not course.SMOKE:  # what holds by construction, whatever the extractors' wei
 # | features | 2048-D pool3 (global average pool) | 400-D logits |
 # | sample size | ≥ 10 000 (often 50 000); never below 2048, where the 2048x2048 covariance becomes singular | 2048 clips per set |
 #
-# `tfvidgan.metrics.extractors` implements both (`inception_v3_features`, `i3d_features`); their weights
+# `tfvidgan.metrics.pretrained` implements both (`inception_v3_features`, `i3d_features`); their weights
 # are downloaded on first use and cached. Without network they fail *fast*, with a message that says where
 # to put the files: each network step has a `timeout` (30 s by default; we pass a small one). The input
 # pipeline itself runs offline:
@@ -644,22 +644,22 @@ if not course.SMOKE:  # what holds by construction, whatever the extractors' wei
 import os
 
 print(
-    f"Inception input {extractors.INCEPTION_SIZE}x{extractors.INCEPTION_SIZE}; "
-    f"I3D input {extractors.I3D_FRAMES} frames of {extractors.I3D_SIZE}x{extractors.I3D_SIZE}"
+    f"Inception input {pretrained.INCEPTION_SIZE}x{pretrained.INCEPTION_SIZE}; "
+    f"I3D input {pretrained.I3D_FRAMES} frames of {pretrained.I3D_SIZE}x{pretrained.I3D_SIZE}"
 )
-print("i3d_preprocess:", real[:2].shape, "->", extractors.i3d_preprocess(real[:2]).shape)
+print("i3d_preprocess:", real[:2].shape, "->", pretrained.i3d_preprocess(real[:2]).shape)
 print(
     "inception_preprocess:",
     real[:2, 0].shape,
     "->",
-    extractors.inception_preprocess(real[:2, 0]).shape,
+    pretrained.inception_preprocess(real[:2, 0]).shape,
 )
 if course.SMOKE:  # CI never touches the network: point both downloads at a closed local port
     os.environ["TFVIDGAN_I3D_URL"] = "http://127.0.0.1:9/i3d.tar.gz"
     os.environ["TFVIDGAN_INCEPTION_URL"] = "http://127.0.0.1:9/inception.h5"
 for name, fn, batch in [
-    ("i3d_features", extractors.i3d_features, real[:4]),
-    ("inception_v3_features", extractors.inception_v3_features, real[:4, 0]),
+    ("i3d_features", pretrained.i3d_features, real[:4]),
+    ("inception_v3_features", pretrained.inception_v3_features, real[:4, 0]),
 ]:
     try:
         features = fn(batch, timeout=5)

@@ -49,7 +49,7 @@ from tfvidgan.callbacks import generator_steps
 from tfvidgan.config import get_config
 from tfvidgan.course import nb13, pick
 from tfvidgan.layers import maybe_spectral_norm
-from tfvidgan.metrics import distances, extractors
+from tfvidgan.metrics import classifiers, distances
 from tfvidgan.models import dcgan
 from tfvidgan.models.base import GAN
 
@@ -503,7 +503,7 @@ train_digits = data.to_float(
     data.load_arrays("digits", DIGITS_NUM, image_size=SIZE, seed=0)[0]
 )  # what make_dataset(seed=0) holds
 fresh_digits = data.to_float(data.load_arrays("digits", 1000, image_size=SIZE, seed=99)[0])
-fresh_features = extractors.image_features(fresh_digits)
+fresh_features = classifiers.image_features(fresh_digits)
 
 
 class MemorisationGap(keras.callbacks.Callback):
@@ -553,9 +553,9 @@ def train_dcgan(model_class, seed=0):
         gaps=gap.gaps,
         diversity=monitor.history[-1]["ratio"],
         fid=distances.frechet_distance_from_features(
-            fresh_features, extractors.image_features(samples)
+            fresh_features, classifiers.image_features(samples)
         ),
-        recognisable=float(np.mean(extractors.image_probs(samples).max(1) >= 0.9)),
+        recognisable=float(np.mean(classifiers.image_probs(samples).max(1) >= 0.9)),
     )
 
 

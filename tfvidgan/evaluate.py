@@ -2,7 +2,7 @@
 
 :func:`evaluate_run` loads a run folder, generates samples and compares them
 with freshly rendered real data of the run's dataset, using the small
-classifiers shipped with the package (:mod:`tfvidgan.metrics.extractors`),
+classifiers shipped with the package (:mod:`tfvidgan.metrics.classifiers`),
 so it works without any network:
 
 * images (``digits``): digit-FID and KID on :class:`DigitClassifier` features,
@@ -90,9 +90,9 @@ def _majority(labels, num_classes):
 
 
 def _image_metrics(samples, reference_features, requested, seed):
-    from tfvidgan.metrics import distances, diversity, extractors
+    from tfvidgan.metrics import classifiers, distances, diversity
 
-    features, probs = extractors.load_digit_classifier().predict(samples)
+    features, probs = classifiers.load_digit_classifier().predict(samples)
     predicted = probs.argmax(axis=1)
     out = _feature_metrics(features, reference_features, seed)
     out["fid"] = out.pop("frechet")
@@ -111,17 +111,17 @@ def _image_metrics(samples, reference_features, requested, seed):
 
 
 def _video_metrics(samples, reference_features, seed):
-    from tfvidgan.metrics import diversity, extractors, motion
+    from tfvidgan.metrics import classifiers, diversity, motion
 
     out = {}
     if reference_features is not None:
-        vp = extractors.load_video_classifier().predict(samples)
+        vp = classifiers.load_video_classifier().predict(samples)
         out.update(_feature_metrics(vp["features"], reference_features, seed))
         out["fvd"] = out.pop("frechet")
         motion_pred = vp["motion"].argmax(axis=1)
         out["motion_coverage"] = diversity.class_coverage(motion_pred, 4)
         out["motion_histogram"] = diversity.class_histogram(motion_pred, 4, normalize=True).tolist()
-    frame_probs = extractors.frame_digit_probs(samples)  # (N, T, 10)
+    frame_probs = classifiers.frame_digit_probs(samples)  # (N, T, 10)
     frame_pred = frame_probs.argmax(axis=-1)
     majority = _majority(frame_pred, 10)
     out["recognisable_frames"] = float(np.mean(frame_probs.max(axis=-1) >= CONFIDENT))
@@ -188,7 +188,7 @@ def evaluate_samples(
     length. Returns a dict with ``generated``, ``baseline``, ``skipped``
     (metric -> reason) and bookkeeping.
     """
-    from tfvidgan.metrics import extractors
+    from tfvidgan.metrics import classifiers
 
     spec = data.get_spec(dataset)
     samples = np.asarray(samples)
@@ -241,7 +241,7 @@ def evaluate_samples(
 
     if spec.kind == "image":
         if dataset in OFFLINE_DIGITS:
-            clf = extractors.load_digit_classifier()
+            clf = classifiers.load_digit_classifier()
             reference = clf.features(real)
             result["extractors"]["image"] = _extractor_info(clf)
             result["generated"] = _image_metrics(samples, reference, requested_labels, seed)
@@ -261,25 +261,25 @@ def evaluate_samples(
     elif spec.kind == "video":
         if dataset in OFFLINE_VIDEOS:
             reference = None
-            if samples.shape[1] >= extractors.MIN_VIDEO_FRAMES:
-                vclf = extractors.load_video_classifier()
+            if samples.shape[1] >= classifiers.MIN_VIDEO_FRAMES:
+                vclf = classifiers.load_video_classifier()
                 reference = vclf.features(real)
                 result["extractors"]["video"] = _extractor_info(vclf)
             else:
                 reason = (
                     f"clips of T={samples.shape[1]} frames are too short for the video classifier "
-                    f"(T >= {extractors.MIN_VIDEO_FRAMES})"
+                    f"(T >= {classifiers.MIN_VIDEO_FRAMES})"
                 )
                 for key in ("fvd", "kid", "precision", "recall", "motion_coverage"):
                     skipped[key] = reason
-            result["extractors"]["frames"] = _extractor_info(extractors.load_digit_classifier())
+            result["extractors"]["frames"] = _extractor_info(classifiers.load_digit_classifier())
             result["generated"] = _video_metrics(samples, reference, seed)
             result["baseline"] = _video_metrics(base, reference, seed)
         else:
             reason = (
                 f"no offline evaluator for {dataset!r} (the shipped classifiers read single grey "
                 "moving digits); with network access use "
-                "tfvidgan.metrics.extractors.i3d_features for an I3D FVD"
+                "tfvidgan.metrics.pretrained.i3d_features for an I3D FVD"
             )
             for key in (
                 "fvd",

@@ -3,8 +3,19 @@
 * :mod:`.distances` -- FID/FVD (Frechet distance), KID (unbiased MMD^2), Inception Score
 * :mod:`.diversity` -- precision/recall, density/coverage, class metrics, sample diversity
 * :mod:`.motion`    -- frozen/looping clips, optical flow, temporal SSIM/PSNR
+* :mod:`.classifiers` -- the two offline digit classifiers shipped with the package
+* :mod:`.pretrained`  -- Inception-v3 (FID, IS) and I3D (FVD), downloaded once, then cached
 """
 
+from .classifiers import (
+    frame_digit_probs,
+    image_features,
+    image_probs,
+    load_digit_classifier,
+    load_video_classifier,
+    video_features,
+    video_probs,
+)
 from .distances import (
     frechet_distance,
     frechet_distance_from_features,
@@ -32,6 +43,7 @@ from .motion import (
     temporal_psnr,
     temporal_ssim,
 )
+from .pretrained import i3d_features, inception_probs, inception_v3_features
 
 __all__ = [
     "frechet_distance",
@@ -55,32 +67,14 @@ __all__ = [
     "optical_flow_stats",
     "temporal_psnr",
     "temporal_ssim",
-]
-
-# Feature extractors: offline classifiers shipped with the package, and the
-# standard Inception-v3 / I3D networks (downloaded once, then cached).
-from .extractors import (  # noqa: E402
-    frame_digit_probs,
-    i3d_features,
-    image_features,
-    image_probs,
-    inception_probs,
-    inception_v3_features,
-    load_digit_classifier,
-    load_video_classifier,
-    video_features,
-    video_probs,
-)
-
-__all__ += [
     "frame_digit_probs",
-    "i3d_features",
     "image_features",
     "image_probs",
-    "inception_probs",
-    "inception_v3_features",
     "load_digit_classifier",
     "load_video_classifier",
     "video_features",
     "video_probs",
+    "i3d_features",
+    "inception_probs",
+    "inception_v3_features",
 ]
