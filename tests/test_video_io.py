@@ -283,3 +283,67 @@ def test_display_video_from_path(tmp_path):
     pytest.importorskip("IPython")
     path = vio.write_webm(tmp_path / "x.webm", moving_square(t=2))
     assert "data:video/webm;base64," in vio.display_video(path).data
+
+
+# ---------------------------------------------------------------- long videos, other formats
+
+
+@pytest.mark.parametrize("suffix", [".mp4", ".webm", ".gif"])
+def test_video_writer_streams_frames(tmp_path, suffix):
+    path = tmp_path / f"long{suffix}"
+    clip = moving_square(t=5)
+    with vio.VideoWriter(path, fps=10) as out:
+        out.write(clip)  # several frames at once
+        for frame in clip:  # then one frame at a time
+            out.write(frame)
+    assert out.frames_written == 10
+    back = vio.read_video(path)
+    assert back.shape == (10, 64, 64, 3)
+    assert mean_abs_error(back[5:], vio.to_uint8(clip)) < 12
+    streamed = list(vio.iter_frames(path))
+    assert len(streamed) == 10 and streamed[0].shape == (64, 64, 3)
+    info = vio.video_info(path)
+    assert (info["height"], info["width"]) == (64, 64) and abs(info["fps"] - 10) < 0.5
+
+
+def test_video_writer_errors(tmp_path):
+    with pytest.raises(ValueError, match="unknown video suffix"):
+        vio.VideoWriter(tmp_path / "x.avi")
+    out = vio.VideoWriter(tmp_path / "x.mp4")
+    out.write(moving_square(t=2))
+    with pytest.raises(ValueError, match="same size and channels"):
+        out.write(np.zeros((2, 32, 32, 3), np.uint8))
+    out.close()
+    out.close()  # twice is fine
+    with pytest.raises(ValueError, match="is closed"):
+        out.write(moving_square(t=1))
+    empty = vio.VideoWriter(tmp_path / "none.gif")
+    with pytest.raises(ValueError, match="no frame was written"):
+        empty.close()
+    assert not (tmp_path / "none.gif").exists()
+
+
+def test_video_writer_keeps_frames_when_the_block_raises(tmp_path):
+    path = tmp_path / "partial.mp4"
+    with pytest.raises(RuntimeError, match="stop"):
+        with vio.VideoWriter(path, fps=8) as out:
+            out.write(moving_square(t=4))
+            raise RuntimeError("stop")
+    assert vio.read_video(path).shape[0] == 4
+
+
+@pytest.mark.parametrize(
+    "suffix, codec", [(".avi", "mpeg4"), (".mov", "libx264"), (".mkv", "libx264")]
+)
+def test_read_other_containers_as_rgb(tmp_path, suffix, codec):
+    src = vio.write_mp4(tmp_path / "src.mp4", moving_square(t=6))
+    red = np.zeros((6, 64, 64, 3), np.uint8)
+    red[..., 0] = 230
+    src = vio.write_mp4(tmp_path / "red.mp4", red)
+    path = tmp_path / f"red{suffix}"
+    cmd = [imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-y", "-i", str(src),
+           "-c:v", codec, "-q:v", "2", str(path)]  # fmt: skip
+    subprocess.run(cmd, check=True)
+    back = vio.read_video(path)
+    assert back.shape == (6, 64, 64, 3)
+    assert back[..., 0].mean() > 200 and back[..., 2].mean() < 40  # RGB order

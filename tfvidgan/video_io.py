@@ -389,6 +389,136 @@ def write_video(path, video, fps=8) -> Path:
 
 
 # ---------------------------------------------------------------------------
+# Writing long videos frame by frame
+# ---------------------------------------------------------------------------
+
+
+class VideoWriter:
+    """Write a long video a few frames at a time, never holding it all in memory.
+
+    Example::
+
+        with VideoWriter("walk.mp4", fps=24) as out:
+            for clip in clips:          # each (T, H, W, C), float in [-1, 1] or uint8
+                out.write(clip)
+        print(out.frames_written)
+
+    The format follows the suffix: ``.mp4`` (H.264 ``yuv420p`` through the FFmpeg of
+    ``imageio-ffmpeg``), ``.webm`` (VP9, same FFmpeg) or ``.gif`` (Pillow, one frame
+    after the other). Frame sizes follow the rules of :func:`write_video`: MP4/WebM
+    frames become :func:`encoded_frame_size`, GIF keeps the exact size. If the
+    ``with`` block raises, the frames written so far are still closed into a
+    playable file.
+
+    Args:
+        path: output file (folders are created).
+        fps: frames per second.
+        loop: GIF only: 0 = loop forever, n = play n extra times, None = once.
+    """
+
+    def __init__(self, path, fps=8, loop=0):
+        self.suffix = Path(path).suffix.lower()
+        if self.suffix not in VIDEO_SUFFIXES:
+            raise ValueError(
+                f"unknown video suffix '{self.suffix}' in '{path}'; "
+                f"use one of {', '.join(VIDEO_SUFFIXES)}."
+            )
+        self.fps = _check_fps(fps)
+        self.loop = loop
+        self.path = _prepare_output_path(path)
+        self.frames_written = 0
+        self._size = None  # (H, W, C) of the input frames
+        self._ffmpeg = None
+        self._gif = None
+        self._closed = False
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+    def _start(self, frame_shape):
+        self._size = frame_shape
+        h, w = frame_shape[:2]
+        if self.suffix == ".gif":
+            self._gif = open(self.path, "wb")  # noqa: SIM115 - closed in close()
+            return
+        codec, params = (
+            ("libx264", ["-crf", str(MP4_CRF), "-preset", "medium", "-movflags", "+faststart"])
+            if self.suffix == ".mp4"
+            else ("libvpx-vp9", ["-crf", str(WEBM_CRF), "-b:v", "0", "-deadline", "good",
+                                 "-cpu-used", "4", "-row-mt", "1"])
+        )  # fmt: skip
+        out_h, out_w = encoded_frame_size(h, w)
+        self._ffmpeg = imageio_ffmpeg.write_frames(
+            str(self.path), (out_w, out_h), fps=self.fps, codec=codec, pix_fmt_in="rgb24",
+            pix_fmt_out="yuv420p", quality=None, macro_block_size=1, output_params=params,
+            ffmpeg_log_level="error",
+        )  # fmt: skip
+        try:
+            self._ffmpeg.send(None)
+        except (OSError, RuntimeError) as err:
+            raise OSError(f"FFmpeg could not start writing '{self.path}': {err}") from err
+
+    def write(self, frames):
+        """Append one frame ``(H, W, C)`` / ``(H, W)`` or several ``(T, H, W, C)``.
+
+        Every frame must have the size and channel count of the first one.
+        """
+        if self._closed:
+            raise ValueError(f"the VideoWriter of '{self.path}' is closed")
+        x = _to_numpy(frames)
+        if x.ndim == 2 or (x.ndim == 3 and x.shape[-1] in (1, 3)):
+            x = x[None]  # one frame (H, W) or (H, W, C); (T, H, W) stays a grey clip
+        clip = _as_clip(x)
+        if self._size is None:
+            self._start(clip.shape[1:])
+        elif clip.shape[1:] != self._size:
+            raise ValueError(
+                f"frames of shape {clip.shape[1:]} after frames of shape {self._size}: every "
+                "frame of a video needs the same size and channels (resize or convert first)"
+            )
+        if self._gif is not None:
+            self._write_gif_frames(clip)
+        else:
+            for frame in _prepare_for_codec(clip):
+                self._ffmpeg.send(frame)
+        self.frames_written += len(clip)
+
+    def _write_gif_frames(self, clip):
+        delay_ms = 10 * max(2, round(100 / self.fps))
+        for frame in clip:
+            image = _gif_frame(frame)
+            if self.frames_written == 0 and self._gif.tell() == 0:
+                info = {"duration": delay_ms}
+                if self.loop is not None:
+                    info["loop"] = int(self.loop)
+                header, _ = GifImagePlugin.getheader(image, info=info)
+                self._gif.writelines(header)
+            chunks = GifImagePlugin.getdata(image, duration=delay_ms, include_color_table=True)
+            self._gif.writelines(chunks)
+
+    def close(self):
+        """Finish the file (safe to call twice). Raises if no frame was written."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._gif is not None:
+            self._gif.write(b";")
+            self._gif.close()
+        elif self._ffmpeg is not None:
+            try:
+                self._ffmpeg.close()
+            except (OSError, RuntimeError) as err:
+                raise OSError(f"FFmpeg could not finish '{self.path}': {err}") from err
+        if self.frames_written == 0:
+            self.path.unlink(missing_ok=True)
+            raise ValueError(f"no frame was written to '{self.path}', so no file was made")
+
+
+# ---------------------------------------------------------------------------
 # Reading
 # ---------------------------------------------------------------------------
 
@@ -439,10 +569,12 @@ def _opencv_read(path: Path) -> np.ndarray:
 
 
 def read_video(path) -> np.ndarray:
-    """Read every frame of a video file.
+    """Read every frame of a video file (for long ones see :func:`iter_frames`).
 
-    GIFs are decoded with Pillow; everything else (mp4, webm, avi, mov, ...)
-    with the bundled FFmpeg, falling back to OpenCV.
+    GIFs are decoded with Pillow; everything else (mp4, webm, avi, mov, mkv, ...)
+    with the bundled FFmpeg, falling back to OpenCV. Whatever the file's pixel
+    format, frame rate or rotation metadata (applied, so frames come out as a player
+    shows them), the result has the same convention.
 
     Args:
         path: file to read.
@@ -469,6 +601,62 @@ def read_video(path) -> np.ndarray:
             raise _decode_error(
                 path, f"FFmpeg: {str(ffmpeg_err).splitlines()[0]}; OpenCV: {cv_err}"
             ) from cv_err
+
+
+def iter_frames(path):
+    """Yield the frames of a video one at a time, as ``uint8 (H, W, 3)`` RGB.
+
+    For videos too long to hold in memory; any format :func:`read_video` reads
+    (GIF with Pillow, everything else with the bundled FFmpeg).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no video file at '{path}'.")
+    if path.suffix.lower() == ".gif":
+        with Image.open(path) as gif:
+            for frame in ImageSequence.Iterator(gif):
+                yield np.asarray(frame.convert("RGB"))
+        return
+    reader = imageio_ffmpeg.read_frames(str(path), pix_fmt="rgb24")
+    try:
+        width, height = next(reader)["size"]
+        for buf in reader:
+            yield np.frombuffer(buf, np.uint8).reshape(height, width, 3)
+    except (OSError, RuntimeError, StopIteration) as err:
+        raise _decode_error(path, err) from err
+    finally:
+        reader.close()
+
+
+def video_info(path) -> dict:
+    """Frame rate, size and approximate frame count of a video file, without decoding it.
+
+    Returns:
+        ``{"fps": float, "height": int, "width": int, "frames": int}`` (``frames``
+        from the container's duration times its frame rate; exact for GIF).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no video file at '{path}'.")
+    if path.suffix.lower() == ".gif":
+        try:
+            with Image.open(path) as gif:
+                duration = gif.info.get("duration") or 100
+                return {"fps": 1000.0 / max(duration, 10), "height": gif.height,
+                        "width": gif.width, "frames": getattr(gif, "n_frames", 1)}  # fmt: skip
+        except (OSError, ValueError, SyntaxError, EOFError) as err:
+            raise _decode_error(path, err) from err
+    reader = imageio_ffmpeg.read_frames(str(path), pix_fmt="rgb24")
+    try:
+        meta = next(reader)
+    except (OSError, RuntimeError, StopIteration) as err:
+        raise _decode_error(path, str(err).splitlines()[0] if str(err) else err) from err
+    finally:
+        reader.close()
+    width, height = meta["size"]
+    fps = float(meta.get("fps") or 0.0)
+    return {"fps": fps, "height": int(height), "width": int(width),
+            "frames": int(round(float(meta.get("duration") or 0.0) * fps))}  # fmt: skip
 
 
 # ---------------------------------------------------------------------------
