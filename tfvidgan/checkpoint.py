@@ -30,27 +30,10 @@ class CheckpointError(ValueError):
 
 
 def _parts(model):
-    """(networks, optimizers) of a GAN or a VAE, as name -> object dicts."""
-    if hasattr(model, "decoder"):
-        return {"encoder": model.encoder, "decoder": model.decoder}, {"optimizer": model.optimizer}
-    networks = {"generator": model.generator, "discriminator": model.discriminator}
-    return networks, {"g_optimizer": model.g_optimizer, "d_optimizer": model.d_optimizer}
-
-
-def _build_optimizers(model):
-    """Create optimizer slots now (Keras creates them lazily at the first step)."""
-    networks, optimizers = _parts(model)
-    if "optimizer" in optimizers:
-        weights = model.encoder.trainable_variables + model.decoder.trainable_variables
-        pairs = [(optimizers["optimizer"], weights)]
-    else:
-        pairs = [
-            (optimizers["g_optimizer"], networks["generator"].trainable_variables),
-            (optimizers["d_optimizer"], networks["discriminator"].trainable_variables),
-        ]
-    for optimizer, weights in pairs:
-        if not optimizer.built:
-            optimizer.build(weights)
+    """(networks, optimizers) of a model, as name -> object dicts (its ``checkpoint_items``)."""
+    items = model.checkpoint_items()
+    optimizers = {k: v for k, v in items.items() if isinstance(v, keras.optimizers.Optimizer)}
+    return {k: v for k, v in items.items() if k not in optimizers}, optimizers
 
 
 def latest_checkpoint(run_dir) -> dict | None:
@@ -71,16 +54,14 @@ def latest_checkpoint(run_dir) -> dict | None:
 
 def save_checkpoint(model, run_dir) -> Path:
     """Save networks and optimizer state under ``run_dir``; returns the new folder."""
-    from tfvidgan.callbacks import generator_steps
-
     run_dir = Path(run_dir)
-    step = generator_steps(model)
+    step = model.trained_steps
     name = f"ckpt-{step:06d}"
     tmp = run_dir / (name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     networks, optimizers = _parts(model)
-    _build_optimizers(model)
+    model.build_optimizers()
     for part, net in networks.items():
         net.save_weights(tmp / f"{part}.weights.h5")
     arrays = {
@@ -129,7 +110,7 @@ def restore_checkpoint(model, run_dir) -> int:
             f"{folder} does not fit this model ({err}). It was made with another configuration: "
             f"use the run's own config.json, or another --out folder"
         ) from None
-    _build_optimizers(model)
+    model.build_optimizers()
     with np.load(folder / "optimizers.npz") as saved:
         for opt_name, opt in optimizers.items():
             for i, v in enumerate(opt.variables):

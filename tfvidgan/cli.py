@@ -1,8 +1,10 @@
-"""The ``tfvidgan`` command line: demo, train, sample, eval, data export.
+"""The ``tfvidgan`` command line: demo, train, sample, eval, data.
 
 Every error a user can cause (unknown names, impossible sizes, unwritable
 folders, missing or foreign checkpoints) ends with a one-line message and exit
-status 2, never a traceback.
+status 2, never a traceback. TensorFlow is imported only after the arguments
+are parsed, so ``tfvidgan --help`` is quick and ``--verbose`` can decide
+whether TensorFlow's C++ log lines are shown.
 """
 
 from __future__ import annotations
@@ -13,15 +15,19 @@ import os
 import sys
 from pathlib import Path
 
-os.environ.setdefault(
-    "TF_CPP_MIN_LOG_LEVEL", "2"
-)  # keep TensorFlow's start-up chatter out of the way
+from tfvidgan.config import TrainConfig
+from tfvidgan.models import FAMILIES
+
+PRESET_NAMES = ("tiny", "demo", "full")
+SAMPLE_SUFFIXES = (".npz", ".gif", ".mp4", ".webm", ".png")
+
+
+def config_fields() -> set[str]:
+    return {f.name for f in dataclasses.fields(TrainConfig)} - {"model"}
 
 
 def add_config_flags(parser: argparse.ArgumentParser) -> None:
     """One ``--flag`` per :class:`TrainConfig` field (``--d-lr``, ``--spectral-norm``, ...)."""
-    from tfvidgan.config import TrainConfig
-
     for field in dataclasses.fields(TrainConfig):
         if field.name == "model":
             continue
@@ -38,54 +44,47 @@ def add_config_flags(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from tfvidgan.config import FAMILIES, PRESETS
-
     parser = argparse.ArgumentParser(
         prog="tfvidgan", description="Image and video GANs with Keras 3 / TensorFlow 2."
     )
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--verbose", action="store_true", help="show TensorFlow's C++ log lines")
     sub = parser.add_subparsers(dest="command", required=True)
+    add = lambda name, **kw: sub.add_parser(name, parents=[common], **kw)
 
-    demo = sub.add_parser(
-        "demo", help="train the 3-D video GAN on moving digits and write GIF/MP4 samples"
-    )
+    demo = add("demo", help="train the 3-D video GAN on moving digits and write GIF/MP4 samples")
     demo.add_argument("--out", default="runs/demo", help="run folder (default runs/demo)")
     demo.add_argument("--minutes", type=float, default=9.0, help="training time budget (default 9)")
     demo.add_argument(
         "--steps", type=int, default=None, help="stop after this many steps (default: preset)"
     )
 
-    train = sub.add_parser("train", help="train a model family on a dataset; resumes from --out")
+    train = add("train", help="train a model family on a dataset; resumes from --out")
     train.add_argument("--model", required=True, help=f"one of {', '.join(FAMILIES)}")
     train.add_argument(
-        "--preset", default="demo", help=f"one of {', '.join(PRESETS['dcgan'])} (default demo)"
+        "--preset", default="demo", help=f"one of {', '.join(PRESET_NAMES)} (default demo)"
     )
     train.add_argument("--out", required=True, help="run folder; an existing run there is resumed")
     add_config_flags(train)  # includes --data (default: the family's own dataset)
 
-    sample = sub.add_parser("sample", help="draw samples from a trained run")
+    sample = add("sample", help="draw samples from a trained run")
     sample.add_argument("--run", required=True, help="run folder written by `tfvidgan train`")
     sample.add_argument("--num", type=int, default=16)
     sample.add_argument("--out", required=True, help="output file: .npz, .gif, .mp4, .webm or .png")
-    sample.add_argument(
-        "--label", type=int, default=None, help="class to generate (conditional models)"
-    )
-    sample.add_argument(
-        "--code",
-        type=int,
-        default=None,
-        help="InfoGAN code to generate (runs trained with --info-codes)",
-    )
+    sample.add_argument("--label", type=int, default=None, help="class to draw (conditional runs)")
+    sample.add_argument("--code", type=int, default=None, help="InfoGAN code (--info-codes runs)")
     sample.add_argument("--seed", type=int, default=0)
 
-    from tfvidgan.evaluate import add_eval_arguments
-
-    add_eval_arguments(
-        sub.add_parser(
-            "eval", help="metrics of a trained run against real data (offline); writes eval.json"
-        )
+    ev = add("eval", help="metrics of a trained run against real data; writes eval.json")
+    ev.add_argument("--run", required=True, help="run folder written by `tfvidgan train`")
+    ev.add_argument(
+        "--num", type=int, default=1000, help="samples and real examples (default 1000)"
     )
+    ev.add_argument("--real", default=None, help="dataset to compare with (default: the run's own)")
+    ev.add_argument("--out", default=None, help="JSON file to write (default <run>/eval.json)")
+    ev.add_argument("--seed", type=int, default=0, help="seed of the generated samples (default 0)")
 
-    data = sub.add_parser("data", help="offline datasets")
+    data = add("data", help="offline datasets")
     data_sub = data.add_subparsers(dest="data_command", required=True)
     export = data_sub.add_parser("export", help="write a dataset to .npz")
     export.add_argument("--dataset", required=True)
@@ -100,19 +99,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 def cmd_demo(args) -> None:
     from tfvidgan.config import get_config
-    from tfvidgan.train import train, write_run_outputs
+    from tfvidgan.runs import write_run_outputs
+    from tfvidgan.train import load_run, train
 
     overrides = {"max_minutes": args.minutes}
     if args.steps is not None:
         overrides["steps"] = args.steps
     cfg = get_config("vgan", "demo", **overrides)
+    size = f"{cfg.num_frames}x{cfg.image_size}x{cfg.image_size}"
     print(
-        f"tfvidgan demo: 3-D video GAN (VGAN) on moving digits, {cfg.num_frames}x{cfg.image_size}x{cfg.image_size}, "
+        f"tfvidgan demo: 3-D video GAN (VGAN) on moving digits, {size}, "
         f"at most {cfg.steps} steps / {args.minutes:g} min of training"
     )
     train(cfg, args.out, write_outputs=False)
-    from tfvidgan.train import load_run
-
     model, cfg = load_run(args.out)
     paths = write_run_outputs(model, cfg, Path(args.out))
     print("wrote:")
@@ -126,64 +125,54 @@ def cmd_train(args) -> None:
     from tfvidgan.train import train
 
     overrides = {k: v for k, v in vars(args).items() if k in config_fields() and v is not None}
-    cfg = get_config(args.model, args.preset, **overrides)
-    train(cfg, args.out)
+    train(get_config(args.model, args.preset, **overrides), args.out)
     print(f"run folder: {args.out}")
 
 
-def config_fields() -> set[str]:
-    from tfvidgan.config import TrainConfig
+def _cycling(value, num, count):
+    """``value`` for all ``num`` samples, or 0..count-1 cycling when it is None."""
+    import numpy as np
 
-    return {f.name for f in dataclasses.fields(TrainConfig)} - {"model"}
+    if value is not None and not 0 <= value < count:
+        raise ValueError(f"must be in [0, {count - 1}], got {value}")
+    return np.full(num, value) if value is not None else np.arange(num) % count
 
 
 def cmd_sample(args) -> None:
     import numpy as np
 
     from tfvidgan import video_io
-    from tfvidgan.train import check_writable, generate, load_run
+    from tfvidgan.runs import check_writable
+    from tfvidgan.train import load_run
 
     out = Path(args.out)
     suffix = out.suffix.lower()
-    if suffix not in (".npz", ".gif", ".mp4", ".webm", ".png"):
-        raise ValueError(f"--out must end in .npz, .gif, .mp4, .webm or .png, got {out.name!r}")
+    if suffix not in SAMPLE_SUFFIXES:
+        raise ValueError(f"--out must end in {', '.join(SAMPLE_SUFFIXES)}, got {out.name!r}")
     if args.num < 1:
         raise ValueError(f"--num must be at least 1, got {args.num}")
     check_writable(out.parent)
     model, cfg = load_run(args.run)
-    conditional = getattr(model, "num_classes", None) is not None
-    if args.label is not None and not conditional:
-        raise ValueError(f"--label needs a conditional model; {args.run} holds a {cfg.model!r} run")
-    if args.label is not None and not 0 <= args.label < cfg.num_classes:
-        raise ValueError(f"--label must be in [0, {cfg.num_classes - 1}], got {args.label}")
-    if args.code is not None and not cfg.info_codes:
-        raise ValueError(
-            f"--code needs a run trained with --info-codes; {args.run} has no InfoGAN codes"
-        )
-    if args.code is not None and not 0 <= args.code < cfg.info_codes:
-        raise ValueError(f"--code must be in [0, {cfg.info_codes - 1}], got {args.code}")
-    labels = codes = None
-    if conditional:
-        labels = (
-            np.full(args.num, args.label)
-            if args.label is not None
-            else np.arange(args.num) % cfg.num_classes
-        )
-    if cfg.info_codes:
-        codes = (
-            np.full(args.num, args.code)
-            if args.code is not None
-            else np.arange(args.num) % cfg.info_codes
-        )
-    samples = generate(model, cfg, args.num, labels=labels, seed=args.seed, codes=codes)
+    extra = {}
+    if model.num_classes is not None:
+        try:
+            extra["labels"] = _cycling(args.label, args.num, model.num_classes)
+        except ValueError as err:
+            raise ValueError(f"--label {err}") from None
+    elif args.label is not None:
+        raise ValueError(f"--label needs a conditional run; {args.run} holds a {cfg.model!r} run")
+    if model.info_codes:
+        try:
+            extra["codes"] = _cycling(args.code, args.num, model.info_codes)
+        except ValueError as err:
+            raise ValueError(f"--code {err}") from None
+    elif args.code is not None:
+        raise ValueError(f"--code needs a run trained with --info-codes; {args.run} has no codes")
+    samples = model.sample(args.num, seed=args.seed, **extra)
     if suffix == ".npz":
         key = {5: "videos", 4: "images"}.get(samples.ndim, "samples")
         arrays = {key: video_io.to_uint8(samples) if samples.ndim >= 4 else samples}
-        if labels is not None:
-            arrays["labels"] = labels.astype("int32")
-        if codes is not None:
-            arrays["codes"] = codes.astype("int32")
-        np.savez(out, **arrays)
+        np.savez(out, **arrays, **{k: v.astype("int32") for k, v in extra.items()})
     elif samples.ndim == 5:
         if suffix == ".png":
             video_io.save_png(out, video_io.video_frames_grid(samples))
@@ -192,10 +181,17 @@ def cmd_sample(args) -> None:
     elif samples.ndim == 4 and suffix == ".png":
         video_io.save_png(out, video_io.image_grid(samples))
     else:
-        raise ValueError(
-            f"a {cfg.model!r} model makes {'images' if samples.ndim == 4 else 'numbers'}: write .npz or .png"
-        )
+        made = "images" if samples.ndim == 4 else "numbers"
+        raise ValueError(f"a {cfg.model!r} model makes {made}: write .npz or .png")
     print(f"wrote {args.num} samples to {out}")
+
+
+def cmd_eval(args) -> None:
+    from tfvidgan.evaluate import evaluate_run, format_table
+
+    results = evaluate_run(args.run, num=args.num, real=args.real, seed=args.seed, out=args.out)
+    print(format_table(results))
+    print(f"\nwrote {results['path']}")
 
 
 def cmd_data(args) -> None:
@@ -216,9 +212,36 @@ def cmd_data(args) -> None:
     print(f"wrote {args.num} examples of {args.dataset} to {path}")
 
 
+def import_tensorflow_quietly() -> None:
+    """Import TensorFlow without its start-up C++ log lines.
+
+    ``TF_CPP_MIN_LOG_LEVEL=3`` hides the log lines TensorFlow writes once its
+    logging is set up (``failed call to cuInit``, ``remapper failed``); the
+    lines it writes while loading, before that, go straight to file
+    descriptor 2, so stderr is pointed at /dev/null for the import. A user
+    who set ``TF_CPP_MIN_LOG_LEVEL`` keeps their own choice.
+    """
+    if "TF_CPP_MIN_LOG_LEVEL" in os.environ:
+        import tensorflow  # noqa: F401
+        return
+    os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+    sys.stderr.flush()
+    saved, devnull = os.dup(2), os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    try:
+        import tensorflow  # noqa: F401
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
-    from tfvidgan.evaluate import cmd_eval
+    if not args.verbose:
+        import_tensorflow_quietly()
+    from tfvidgan.checkpoint import CheckpointError
+    from tfvidgan.train import TrainingDiverged
 
     handlers = {
         "demo": cmd_demo,
@@ -227,9 +250,6 @@ def main(argv=None) -> int:
         "eval": cmd_eval,
         "data": cmd_data,
     }
-    from tfvidgan.checkpoint import CheckpointError
-    from tfvidgan.train import TrainingDiverged
-
     try:
         handlers[args.command](args)
     except (ValueError, OSError, CheckpointError, TrainingDiverged) as err:

@@ -351,8 +351,9 @@ def evaluate_run(run_dir, num=DEFAULT_NUM, real=None, seed=0, out=None) -> dict:
         ValueError: unknown dataset, a dataset of another kind than the
             model's samples, or ``num`` too small.
     """
-    from tfvidgan.config import FAMILIES
-    from tfvidgan.train import check_writable, generate, load_run
+    from tfvidgan.models import get_family
+    from tfvidgan.runs import check_writable
+    from tfvidgan.train import load_run
 
     run = Path(run_dir)
     if not run.is_dir():
@@ -369,7 +370,8 @@ def evaluate_run(run_dir, num=DEFAULT_NUM, real=None, seed=0, out=None) -> dict:
     start = time.monotonic()
     model, cfg = load_run(run)
     dataset = real or cfg.data
-    spec, kind = data.get_spec(dataset), FAMILIES[cfg.model][0]
+    family = get_family(cfg.model)
+    spec, kind = data.get_spec(dataset), family.kind
     if spec.kind != kind:
         raise ValueError(
             f"a {cfg.model!r} run makes {kind} samples, but {dataset!r} holds {spec.kind} data; "
@@ -381,9 +383,12 @@ def evaluate_run(run_dir, num=DEFAULT_NUM, real=None, seed=0, out=None) -> dict:
             f"{dataset!r} has {spec.channels} channel(s); choose --real among "
             f"{[n for n in _names_of_kind(kind) if data.get_spec(n).channels == cfg.channels]}"
         )
-    conditional = FAMILIES[cfg.model][2]
-    requested = (np.arange(num) % cfg.num_classes).astype(np.int64) if conditional else None
-    samples = generate(model, cfg, int(num), labels=requested, seed=seed)
+    requested = None
+    if family.conditional:
+        requested = (np.arange(num) % cfg.num_classes).astype(np.int64)
+        samples = model.sample(int(num), labels=requested, seed=seed)
+    else:
+        samples = model.sample(int(num), seed=seed)
     results = evaluate_samples(
         samples,
         dataset,
@@ -486,42 +491,3 @@ def format_table(results) -> str:
         for reason, metrics in reasons.items():
             lines.append(f"skipped {', '.join(metrics)}: {reason}")
     return "\n".join(lines)
-
-
-def add_eval_arguments(parser):
-    """Add the arguments :func:`cmd_eval` reads: ``--run``, ``--num``, ``--real``, ``--out``, ``--seed``."""
-    parser.add_argument("--run", required=True, help="run folder written by `tfvidgan train`")
-    parser.add_argument(
-        "--num",
-        type=int,
-        default=DEFAULT_NUM,
-        help=f"samples to generate and real examples to compare with (default {DEFAULT_NUM})",
-    )
-    parser.add_argument(
-        "--real", default=None, help="dataset to compare with (default: the run's own)"
-    )
-    parser.add_argument("--out", default=None, help="JSON file to write (default <run>/eval.json)")
-    parser.add_argument(
-        "--seed", type=int, default=0, help="seed of the generated samples (default 0)"
-    )
-    return parser
-
-
-def cmd_eval(args) -> dict:
-    """``tfvidgan eval``: evaluate ``args.run`` and print the table.
-
-    Reads ``args.run`` (str), ``args.num`` (int or None -> 1000), ``args.real``
-    (dataset name or None), ``args.out`` (JSON path or None -> <run>/eval.json)
-    and, when present, ``args.seed`` (int, default 0).
-    """
-    num = getattr(args, "num", None)
-    results = evaluate_run(
-        args.run,
-        num=DEFAULT_NUM if num is None else num,
-        real=getattr(args, "real", None),
-        seed=getattr(args, "seed", None) or 0,
-        out=getattr(args, "out", None),
-    )
-    print(format_table(results))
-    print(f"\nwrote {results['path']}")
-    return results

@@ -100,11 +100,8 @@ def to_pixels(x, channels: int, strides=2, dims: int = 2, kernel_size: int = 4):
     return layers.Activation("tanh", dtype="float32")(x)
 
 
-def logits_head(h, spectral_norm: bool = False, minibatch_stddev: bool = False):
-    """Flatten features and map them to one real-valued logit per sample (float32);
-    ``minibatch_stddev`` first appends the batch's spread (:class:`MinibatchStddev`)."""
-    if minibatch_stddev:
-        h = MinibatchStddev()(h)
+def logits_head(h, spectral_norm: bool = False):
+    """Flatten features and map them to one real-valued logit per sample (float32)."""
     h = layers.Flatten()(h)
     return maybe_spectral_norm(layers.Dense(1, dtype="float32"), spectral_norm)(h)
 
@@ -186,31 +183,6 @@ class RandomFrames(layers.Layer):
 
     def get_config(self):
         return {**super().get_config(), "k": self.k, "seed": self.seed}
-
-
-@keras.saving.register_keras_serializable(package="tfvidgan")
-class MinibatchStddev(layers.Layer):
-    """Append one feature map holding how much the batch varies (Karras et al.
-    2018, "Progressive Growing of GANs", https://arxiv.org/abs/1710.10196, Sec. 3).
-
-    The standard deviation of every feature over the batch, averaged into one
-    number, is added as an extra channel at every position: ``(B, ..., C) ->
-    (B, ..., C + 1)``. Real batches vary; a generator that collapses onto a
-    few modes makes batches that do not, and the discriminator can now see
-    it. The whole batch is one group, so batches of any size work; the
-    statistic couples the samples of a batch (as batch norm does), which a
-    per-sample gradient penalty tolerates in practice.
-    """
-
-    def call(self, x):
-        h = ops.cast(x, "float32")
-        std = ops.sqrt(ops.var(h, axis=0) + 1e-8)  # per feature and position, over the batch
-        value = ops.mean(std)
-        extra = ops.ones_like(h[..., :1]) * value
-        return ops.cast(ops.concatenate([h, extra], axis=-1), x.dtype)
-
-    def compute_output_shape(self, input_shape):
-        return (*input_shape[:-1], input_shape[-1] + 1)
 
 
 @keras.saving.register_keras_serializable(package="tfvidgan")

@@ -18,6 +18,12 @@ Keras progress bar, callbacks, ``tf.function`` compilation and
 other networks and, where needed, overriding :meth:`GAN.sample_latents` (how
 noise is drawn); it never rewrites the loop.
 
+Every model of tfvidgan (the VAEs too) answers the same few calls, which is
+all that training, checkpoints, callbacks and the command line use:
+``checkpoint_items()`` (the networks and optimizers a checkpoint saves),
+``build_optimizers()``, ``trained_steps``, ``generate(latents, condition)``, ``grid_inputs(num,
+seed)``, ``averaged_generator()`` and ``sample(num, ...)``.
+
 ``info_codes=K`` makes any family an InfoGAN (Chen et al. 2016,
 https://arxiv.org/abs/1606.03657): the first ``K`` entries of z become a
 one-hot categorical code drawn uniformly, the discriminator gets a second
@@ -44,6 +50,7 @@ from __future__ import annotations
 import contextlib
 
 import keras
+import numpy as np
 import tensorflow as tf
 from keras import ops
 
@@ -105,7 +112,8 @@ class GAN(keras.Model):
         self.pack = int(pack)
         if self.pack < 1 or self.pack != pack:
             raise ValueError(
-                f"pack={pack} is not possible: use a whole number of samples per judgement, 1 (off) or more"
+                f"pack={pack} is not possible: use a whole number of samples per judgement, "
+                "1 (off) or more"
             )
         if self.pack > 1 and (num_classes is not None or self.info_codes):
             raise ValueError(
@@ -160,7 +168,8 @@ class GAN(keras.Model):
         self.label_smoothing = float(label_smoothing)
         if float(info_weight) < 0:
             raise ValueError(
-                f"info_weight must be >= 0 (a negative weight would reward hiding the code), got {info_weight}"
+                f"info_weight must be >= 0 (a negative weight would reward hiding the code), "
+                f"got {info_weight}"
             )
         self.info_weight = float(info_weight)
 
@@ -168,7 +177,39 @@ class GAN(keras.Model):
     def metrics(self):
         return list(self.trackers.values())
 
+    # --- what a checkpoint saves ---------------------------------------------
+
+    def checkpoint_items(self) -> dict:
+        """The networks and optimizers that a checkpoint saves, by name."""
+        return {
+            "generator": self.generator,
+            "discriminator": self.discriminator,
+            "g_optimizer": self.g_optimizer,
+            "d_optimizer": self.d_optimizer,
+        }
+
+    @property
+    def trained_steps(self) -> int:
+        """Generator updates so far (the generator optimizer's iteration count)."""
+        return int(ops.convert_to_numpy(self.g_optimizer.iterations))
+
+    def build_optimizers(self):
+        """Create the optimizers' slots now (Keras does it at the first step), so
+        a checkpoint can be restored into them before training."""
+        for optimizer, net in (
+            (self.g_optimizer, self.generator),
+            (self.d_optimizer, self.discriminator),
+        ):
+            if not optimizer.built:
+                optimizer.build(net.trainable_variables)
+
     # --- hooks a family may override --------------------------------------
+
+    def split_batch(self, data):
+        """A dataset element -> ``(real, condition)``: the condition is the
+        labels of ``(samples, labels)`` pairs, else None. A family conditioned
+        on something else (the first frame of a clip) says so here."""
+        return data if isinstance(data, tuple) else (data, None)
 
     def sample_latents(self, batch_size, seed_generator=None):
         """z ~ N(0, I), shape ``(batch_size, latent_dim)``, from the model's
@@ -179,28 +220,22 @@ class GAN(keras.Model):
         z = keras.random.normal((batch_size, self.latent_dim), seed=seed_generator)
         if not self.info_codes:
             return z
-        return self.with_codes(
-            z, keras.random.randint((batch_size,), 0, self.info_codes, seed=seed_generator)
-        )
+        codes = keras.random.randint((batch_size,), 0, self.info_codes, seed=seed_generator)
+        return self.with_codes(z, codes)
 
     def with_codes(self, latents, codes):
         """``latents`` with their first ``info_codes`` entries replaced by the
         one-hot InfoGAN ``codes`` (ints, shape ``(B,)``)."""
-        one_hot = ops.one_hot(
-            ops.convert_to_tensor(codes, "int32"), self.info_codes, dtype=latents.dtype
-        )
+        codes = ops.convert_to_tensor(codes, "int32")
+        one_hot = ops.one_hot(codes, self.info_codes, dtype=latents.dtype)
         return ops.concatenate([one_hot, latents[:, self.info_codes :]], axis=1)
 
-    def codes_of(self, latents):
-        """The InfoGAN code (an int per row) that ``latents`` carry."""
-        return ops.argmax(latents[:, : self.info_codes], axis=-1)
-
-    def generate(self, latents, labels=None, training=False):
-        """Run the generator; conditional models also get ``labels``."""
-        inputs = latents if self.num_classes is None else [latents, labels]
+    def generate(self, latents, condition=None, training=False):
+        """Run the generator; conditional models also get the ``condition``."""
+        inputs = latents if condition is None else [latents, condition]
         return self.generator(inputs, training=training)
 
-    def discriminate(self, samples, labels=None, training=False):
+    def discriminate(self, samples, condition=None, training=False):
         """Run the discriminator; returns float32 logits ``(B, 1)`` (``(B, n)``
         for several judges; ``B / pack`` rows with PacGAN), or ``(logits, code
         logits)`` for a model with InfoGAN codes. Override it to change what the
@@ -209,56 +244,57 @@ class GAN(keras.Model):
         if self.pack > 1:
             if samples.shape[0] is not None and samples.shape[0] % self.pack:
                 raise ValueError(
-                    f"pack={self.pack} needs a batch size that is a multiple of it, got {samples.shape[0]}"
+                    f"pack={self.pack} needs a batch size that is a multiple of it, "
+                    f"got {samples.shape[0]}"
                 )
             samples = pack_samples(samples, self.pack)
-        inputs = samples if self.num_classes is None else [samples, labels]
+        inputs = samples if condition is None else [samples, condition]
         out = self.discriminator(inputs, training=training)
         if self.info_codes:
             return tuple(ops.cast(o, "float32") for o in out)
         return ops.cast(out, "float32")
 
-    def logits_and_codes(self, samples, labels=None, training=False):
-        """:meth:`discriminate` as a pair ``(logits, code logits or None)``."""
-        out = self.discriminate(samples, labels, training=training)
+    def judge(self, samples, condition=None, training=False):
+        """:meth:`discriminate` as a pair ``(logits, extra head's output or None)``."""
+        out = self.discriminate(samples, condition, training=training)
         return out if self.info_codes else (out, None)
 
-    def call(self, latents, labels=None, training=False):
-        return self.generate(latents, labels, training=training)
+    def auxiliary_losses(self, latents, extra) -> dict:
+        """Losses both networks add to their adversarial ones, by name: none
+        here; InfoGAN's code loss (``info_weight`` times the cross-entropy of
+        the code guessed from the fake) for a model with ``info_codes``."""
+        if extra is None:
+            return {}
+        codes = ops.argmax(latents[:, : self.info_codes], axis=-1)
+        return {"info_loss": self.info_weight * losses.info_loss(codes, extra)}
+
+    def call(self, latents, condition=None, training=False):
+        return self.generate(latents, condition, training=training)
 
     # --- the training step --------------------------------------------------
 
     def train_step(self, data):
-        real, labels = data if isinstance(data, tuple) else (data, None)
+        real, condition = self.split_batch(data)
         batch_size = ops.shape(real)[0]
 
         # 1. Extra critic updates when d_steps > 1 (WGAN): discriminator only, fresh fakes.
         for _ in range(self.d_steps - 1):
-            self.discriminator_step(
-                real, self.generate(self.sample_latents(batch_size), labels, training=True), labels
-            )
+            fake = self.generate(self.sample_latents(batch_size), condition, training=True)
+            self.discriminator_step(real, fake, condition)
 
         # 2. One forward pass watched by two tapes: both networks learn from the same fakes.
         with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
             latents = self.sample_latents(batch_size)
-            fake = self.generate(latents, labels, training=True)
-            real_logits, _ = self.logits_and_codes(real, labels, training=True)
-            fake_logits, code_logits = self.logits_and_codes(fake, labels, training=True)
+            fake = self.generate(latents, condition, training=True)
+            real_logits, _ = self.judge(real, condition, training=True)
+            fake_logits, extra = self.judge(fake, condition, training=True)
             d_loss = self.d_loss_fn(real_logits, fake_logits, self.label_smoothing)
             g_loss = self.g_loss_fn(fake_logits)
-            # InfoGAN: both networks learn to make the code recoverable from the fake
-            info = (
-                0.0
-                if code_logits is None
-                else losses.info_loss(self.codes_of(latents), code_logits)
-            )
+            aux = self.auxiliary_losses(latents, extra)  # {} unless the family adds one
             with g_tape.stop_recording():
-                d_total = d_loss + self.info_weight * info + self.penalty(real, fake, labels)
-            g_total = g_loss + self.info_weight * info
-            d_scaled, g_scaled = (
-                self.d_optimizer.scale_loss(d_total),
-                self.g_optimizer.scale_loss(g_total),
-            )
+                d_total = d_loss + sum(aux.values()) + self.penalty(real, fake, condition)
+            d_scaled = self.d_optimizer.scale_loss(d_total)
+            g_scaled = self.g_optimizer.scale_loss(g_loss + sum(aux.values()))
 
         # 3. Update both networks, each with its own optimizer.
         d_grads = d_tape.gradient(d_scaled, self.discriminator.trainable_weights)
@@ -267,36 +303,30 @@ class GAN(keras.Model):
         self.g_optimizer.apply_gradients(zip(g_grads, self.generator.trainable_weights))
 
         # 4. Report running means (the progress bar and callbacks read these).
-        values = {
-            "d_loss": d_loss,
-            "g_loss": g_loss,
-            "real_score": ops.mean(real_logits),
-            "fake_score": ops.mean(fake_logits),
-            "d_grad_norm": tf.linalg.global_norm(d_grads),  # of the scaled loss
-            "g_grad_norm": tf.linalg.global_norm(g_grads),  # under mixed_float16
-        }
-        if code_logits is not None:
-            values["info_loss"] = info
+        values = dict(d_loss=d_loss, g_loss=g_loss, **aux)
+        values["real_score"], values["fake_score"] = ops.mean(real_logits), ops.mean(fake_logits)
+        values["d_grad_norm"] = tf.linalg.global_norm(d_grads)  # of the scaled losses
+        values["g_grad_norm"] = tf.linalg.global_norm(g_grads)  # under mixed_float16
         for name, value in values.items():
             self.trackers[name].update_state(value)
         return {name: tracker.result() for name, tracker in self.trackers.items()}
 
-    def discriminator_step(self, real, fake, labels=None):
+    def discriminator_step(self, real, fake, condition=None):
         """One discriminator-only update (the extra critic steps of WGAN; the
         InfoGAN code head learns in the shared step only)."""
         fake = tf.stop_gradient(fake)
         with tf.GradientTape() as tape:
-            real_logits, _ = self.logits_and_codes(real, labels, training=True)
-            fake_logits, _ = self.logits_and_codes(fake, labels, training=True)
+            real_logits, _ = self.judge(real, condition, training=True)
+            fake_logits, _ = self.judge(fake, condition, training=True)
             d_loss = self.d_loss_fn(real_logits, fake_logits, self.label_smoothing)
-            scaled = self.d_optimizer.scale_loss(d_loss + self.penalty(real, fake, labels))
+            scaled = self.d_optimizer.scale_loss(d_loss + self.penalty(real, fake, condition))
         grads = tape.gradient(scaled, self.discriminator.trainable_weights)
         self.d_optimizer.apply_gradients(zip(grads, self.discriminator.trainable_weights))
 
-    def penalty(self, real, fake, labels=None):
+    def penalty(self, real, fake, condition=None):
         """Weighted gradient penalties added to the discriminator loss (0 when off)."""
         total = tf.constant(0.0)
-        critic = lambda x: self.logits_and_codes(x, labels, training=True)[0]  # noqa: E731
+        critic = lambda x: self.judge(x, condition, training=True)[0]
         if self.gp_weight > 0:
             shape = (ops.shape(real)[0],) + (1,) * (len(real.shape) - 1)  # one weight per sample
             alpha = keras.random.uniform(shape, seed=self.seed_generator)
@@ -313,15 +343,12 @@ class GAN(keras.Model):
         when its optimizer keeps one (``keras.optimizers.Adam(use_ema=True)``,
         ``--ema`` on the command line); otherwise nothing changes.
 
-        An average over the last few thousand steps draws cleaner samples than
-        the weights of the last step, which oscillate around it (Yazici et al.
-        2019, https://arxiv.org/abs/1806.04498; used by ProGAN and BigGAN).
-        Training itself never sees the average. The weights are put back on
-        leaving the block, even after an error.
+        The average draws cleaner samples than the last step's weights (Yazici
+        et al. 2019, https://arxiv.org/abs/1806.04498). The weights are put
+        back on leaving the block, even after an error.
         """
-        optimizer = getattr(self, "g_optimizer", None)
-        optimizer = getattr(optimizer, "inner_optimizer", optimizer)  # under mixed_float16
-        if optimizer is None or not optimizer.use_ema or not optimizer.built:
+        optimizer = getattr(self.g_optimizer, "inner_optimizer", self.g_optimizer)  # fp16 wrapper
+        if not optimizer.use_ema or not optimizer.built:
             yield self.generator
             return
         weights = self.generator.trainable_variables
@@ -333,30 +360,46 @@ class GAN(keras.Model):
             for w, value in zip(weights, current):
                 w.assign(value)
 
-    def sample(self, num, labels=None, batch_size=64, seed=None, codes=None):
+    def grid_inputs(self, num, seed=1234):
+        """Fixed inputs ``(latents (num, latent_dim), condition or None)`` for a
+        sample grid; labels and InfoGAN codes cycle so each row shows them all."""
+        latents = np.random.default_rng(seed).standard_normal((num, self.latent_dim))
+        latents = latents.astype("float32")
+        if self.info_codes:
+            codes = np.arange(num) % self.info_codes
+            latents = ops.convert_to_numpy(self.with_codes(latents, codes))
+        if self.num_classes is None:
+            return latents, None
+        return latents, (np.arange(num) % self.num_classes).astype("int32")
+
+    def sample(self, num, labels=None, seed=None, codes=None, batch_size=64):
         """Generate ``num`` samples as a NumPy float32 array in the generator's range.
 
-        ``labels`` (conditional models): an int, or an int array of shape
-        ``(num,)``; cycles through the classes when omitted. ``codes`` (models
-        with InfoGAN codes): the same for the code; drawn at random when
-        omitted. ``seed`` makes the draw repeatable (otherwise the model's own
-        noise stream moves on). Draws from the averaged generator when there
-        is one (:meth:`averaged_generator`).
-        """
-        import numpy as np
+        Args:
+            num: how many samples.
+            labels: conditional models: an int, or ints of shape ``(num,)``;
+                cycles through the classes when omitted.
+            seed: makes the draw repeatable (otherwise the model's own noise
+                stream moves on).
+            codes: models with InfoGAN codes: like ``labels``, for the code;
+                drawn at random when omitted.
+            batch_size: samples generated at once.
 
+        Draws from the averaged generator when there is one.
+        """
+        if labels is not None and self.num_classes is None:
+            raise ValueError("labels= needs a class-conditional model")
         if self.num_classes is not None:
-            if labels is None:
-                labels = np.arange(num) % self.num_classes
+            labels = np.arange(num) % self.num_classes if labels is None else labels
             labels = np.broadcast_to(np.asarray(labels, dtype="int32"), (num,))
+            if labels.min() < 0 or labels.max() >= self.num_classes:
+                raise ValueError(f"labels must be in [0, {self.num_classes - 1}]")
         if codes is not None:
             if not self.info_codes:
                 raise ValueError("codes= needs a model trained with InfoGAN codes (info_codes > 0)")
             codes = np.broadcast_to(np.asarray(codes, dtype="int32"), (num,))
             if codes.min() < 0 or codes.max() >= self.info_codes:
-                raise ValueError(
-                    f"codes must be in [0, {self.info_codes - 1}], got {sorted(set(codes.tolist()))}"
-                )
+                raise ValueError(f"codes must be in [0, {self.info_codes - 1}]")
         seed_generator = keras.random.SeedGenerator(seed) if seed is not None else None
         chunks = []
         with self.averaged_generator():
@@ -368,3 +411,24 @@ class GAN(keras.Model):
                 y = None if labels is None else ops.convert_to_tensor(labels[start : start + n])
                 chunks.append(ops.convert_to_numpy(self.generate(z, y, training=False)))
         return np.concatenate(chunks, axis=0).astype("float32")
+
+
+def compile_from_config(model: GAN, cfg) -> GAN:
+    """Compile a GAN family's ``model`` with the optimizers and loss options of
+    ``cfg`` (a :class:`~tfvidgan.config.TrainConfig`): Adam for each network,
+    the generator's keeping a weight average when ``cfg.ema > 0``."""
+    if not 0.0 <= cfg.ema < 1.0:
+        raise ValueError(f"ema={cfg.ema} is not possible: use a momentum in [0, 1), e.g. 0.999")
+    betas = dict(beta_1=cfg.beta_1, beta_2=cfg.beta_2)
+    ema = dict(use_ema=True, ema_momentum=cfg.ema) if cfg.ema > 0 else {}
+    model.compile(
+        d_optimizer=keras.optimizers.Adam(cfg.d_lr, **betas),
+        g_optimizer=keras.optimizers.Adam(cfg.g_lr, **betas, **ema),
+        loss=cfg.loss,
+        d_steps=cfg.d_steps,
+        gradient_penalty=cfg.gradient_penalty,
+        r1_gamma=cfg.r1_gamma,
+        label_smoothing=cfg.label_smoothing,
+        info_weight=cfg.info_weight,
+    )
+    return model

@@ -24,7 +24,7 @@ from keras import layers
 
 from tfvidgan.layers import ClassProjection, logits_head
 from tfvidgan.models import dcgan
-from tfvidgan.models.base import GAN
+from tfvidgan.models.base import GAN, compile_from_config
 
 # ==== Generator ===============================================================
 
@@ -82,3 +82,19 @@ class ConditionalGAN(GAN):
         super().__init__(
             generator, discriminator, latent_dim, num_classes=num_classes, seed=seed, **kwargs
         )
+
+
+# ==== Presets and from_config ==================================================
+
+PRESETS = dcgan.IMAGE_PRESETS
+OPTIONS = ("conditioning", "ema")
+
+
+def from_config(cfg) -> ConditionalGAN:
+    """The compiled :class:`ConditionalGAN` of a :class:`~tfvidgan.config.TrainConfig`."""
+    c = cfg
+    g = build_generator(c.latent_dim, c.num_classes, c.image_size, c.channels, c.base_filters)
+    d = build_discriminator(
+        c.num_classes, c.image_size, c.channels, c.base_filters, c.spectral_norm, c.conditioning
+    )
+    return compile_from_config(ConditionalGAN(g, d, c.latent_dim, c.num_classes, seed=c.seed), c)

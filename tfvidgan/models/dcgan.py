@@ -27,7 +27,7 @@ from tfvidgan.layers import (
     to_pixels,
     up_block,
 )
-from tfvidgan.models.base import GAN
+from tfvidgan.models.base import GAN, compile_from_config
 
 KERNEL_SIZE = 5  # the paper's (and the TensorFlow DCGAN tutorial's)
 
@@ -101,3 +101,47 @@ def build_discriminator(
 
 class DCGAN(GAN):
     """The shared :class:`~tfvidgan.models.base.GAN` step on DCGAN networks."""
+
+
+# ==== Presets and from_config ==================================================
+
+# The image families (dcgan, cgan, vae) share these networks and budgets.
+IMAGE_PRESETS = {
+    "tiny": dict(
+        latent_dim=16, base_filters=8, batch_size=16, steps=4, steps_per_epoch=2, num_examples=64
+    ),
+    "demo": dict(
+        latent_dim=64,
+        base_filters=32,
+        batch_size=64,
+        steps=1500,
+        steps_per_epoch=100,
+        num_examples=8192,
+    ),
+    "full": dict(
+        latent_dim=100,
+        base_filters=64,
+        batch_size=128,
+        steps=10000,
+        steps_per_epoch=500,
+        num_examples=60000,
+    ),
+}
+# demo/full judge pairs of images (PacGAN): unpacked, the recipe collapsed on 2-3 of 5 seeds, packed
+# on none of 9 (benchmarks/README.md); tiny stays unpacked so every option combines with it.
+PRESETS = {name: p if name == "tiny" else {**p, "pack": 2} for name, p in IMAGE_PRESETS.items()}
+OPTIONS = ("info_codes", "info_weight", "pack", "ema")
+
+
+def from_config(cfg) -> DCGAN:
+    """The compiled :class:`DCGAN` of a :class:`~tfvidgan.config.TrainConfig`."""
+    g = build_generator(cfg.latent_dim, cfg.image_size, cfg.channels, cfg.base_filters)
+    d = build_discriminator(
+        cfg.image_size,
+        cfg.channels * cfg.pack,  # PacGAN: `pack` samples stacked in channels
+        cfg.base_filters,
+        cfg.spectral_norm,
+        info_codes=cfg.info_codes,
+    )
+    model = DCGAN(g, d, cfg.latent_dim, seed=cfg.seed, info_codes=cfg.info_codes, pack=cfg.pack)
+    return compile_from_config(model, cfg)

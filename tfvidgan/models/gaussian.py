@@ -14,7 +14,7 @@ import keras
 from keras import layers
 
 from tfvidgan.layers import maybe_spectral_norm
-from tfvidgan.models.base import GAN
+from tfvidgan.models.base import GAN, compile_from_config
 
 # ==== Generator ===============================================================
 
@@ -48,3 +48,36 @@ def build_discriminator(hidden: int = 32, spectral_norm: bool = False) -> keras.
 class GaussianGAN(GAN):
     """The shared :class:`~tfvidgan.models.base.GAN` with nothing overridden:
     the 1-D problem needs no new hook."""
+
+
+# ==== Presets and from_config ==================================================
+
+PRESETS = {
+    "tiny": dict(latent_dim=4, batch_size=64, steps=20, steps_per_epoch=10, num_examples=512),
+    "demo": dict(
+        latent_dim=4,
+        batch_size=128,
+        steps=3000,
+        steps_per_epoch=500,
+        num_examples=8192,
+        d_lr=1e-3,
+        g_lr=1e-3,
+    ),
+    "full": dict(
+        latent_dim=4,
+        batch_size=256,
+        steps=10000,
+        steps_per_epoch=1000,
+        num_examples=65536,
+        d_lr=1e-3,
+        g_lr=1e-3,
+    ),
+}
+OPTIONS = ("ema",)
+
+
+def from_config(cfg) -> GaussianGAN:
+    """The compiled :class:`GaussianGAN` of a :class:`~tfvidgan.config.TrainConfig`."""
+    g = build_generator(cfg.latent_dim)
+    d = build_discriminator(spectral_norm=cfg.spectral_norm)
+    return compile_from_config(GaussianGAN(g, d, cfg.latent_dim, seed=cfg.seed), cfg)

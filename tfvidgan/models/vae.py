@@ -16,7 +16,10 @@ summed squared error) and ``kl_loss``. Images ``(B, H, W, C)`` in [-1, 1].
 
 from __future__ import annotations
 
+import contextlib
+
 import keras
+import numpy as np
 import tensorflow as tf
 from keras import layers, ops
 
@@ -56,6 +59,9 @@ class VAE(keras.Model):
 
     ``beta`` weights the KL term (beta-VAE, Higgins et al. 2017); 1 is the plain VAE.
     """
+
+    num_classes = None  # unconditional, and no InfoGAN codes (the model protocol of base.GAN)
+    info_codes = 0
 
     def __init__(self, encoder, decoder, latent_dim, beta=1.0, seed=None, **kwargs):
         super().__init__(**kwargs)
@@ -106,18 +112,68 @@ class VAE(keras.Model):
             self.trackers[name].update_state(value)
         return {name: tracker.result() for name, tracker in self.trackers.items()}
 
-    def sample(self, num, batch_size=64, seed=None):
+    # --- the model protocol (as tfvidgan.models.base.GAN) --------------------
+
+    def checkpoint_items(self) -> dict:
+        """The networks and the optimizer that a checkpoint saves, by name."""
+        return {"encoder": self.encoder, "decoder": self.decoder, "optimizer": self.optimizer}
+
+    @property
+    def trained_steps(self) -> int:
+        """Updates so far (the optimizer's iteration count)."""
+        return int(ops.convert_to_numpy(self.optimizer.iterations))
+
+    def build_optimizers(self):
+        """Create the optimizer's slots now, so a checkpoint can be restored into them."""
+        if not self.optimizer.built:
+            weights = self.encoder.trainable_variables + self.decoder.trainable_variables
+            self.optimizer.build(weights)
+
+    def generate(self, latents, condition=None, training=False):
+        """Decode latents ``(B, latent_dim)``; the VAE takes no condition."""
+        return self.decoder(latents, training=training)
+
+    def averaged_generator(self):
+        """No weight average for a VAE: the decoder as it is."""
+        return contextlib.nullcontext(self.decoder)
+
+    def grid_inputs(self, num, seed=1234):
+        """Fixed latents ``(num, latent_dim)`` for a sample grid, and no condition."""
+        z = np.random.default_rng(seed).standard_normal((num, self.latent_dim))
+        return z.astype("float32"), None
+
+    def sample(self, num, seed=None, batch_size=64):
         """Decode ``num`` draws z ~ N(0, I); NumPy ``(num, H, W, C)`` in [-1, 1].
         ``seed`` makes the draw repeatable."""
-        import numpy as np
-
         seed_generator = (
             keras.random.SeedGenerator(seed) if seed is not None else self.seed_generator
         )
         out = []
         for start in range(0, num, batch_size):
-            z = keras.random.normal(
-                (min(batch_size, num - start), self.latent_dim), seed=seed_generator
-            )
+            shape = (min(batch_size, num - start), self.latent_dim)
+            z = keras.random.normal(shape, seed=seed_generator)
             out.append(ops.convert_to_numpy(self.decoder(z, training=False)))
         return np.concatenate(out).astype("float32")
+
+
+# ==== Presets and from_config ==================================================
+
+PRESETS = {
+    name: {**p, "latent_dim": 16, "g_lr": 1e-3}  # one optimizer, at g_lr
+    for name, p in dcgan.IMAGE_PRESETS.items()
+}
+OPTIONS = ("kl_beta",)
+
+
+def from_config(cfg) -> VAE:
+    """The compiled :class:`VAE` of a :class:`~tfvidgan.config.TrainConfig`."""
+    c = cfg
+    model = VAE(
+        build_encoder(c.latent_dim, c.image_size, c.channels, c.base_filters, seed=c.seed),
+        build_decoder(c.latent_dim, c.image_size, c.channels, c.base_filters),
+        c.latent_dim,
+        beta=c.kl_beta,
+        seed=c.seed,
+    )
+    model.compile(optimizer=keras.optimizers.Adam(c.g_lr, beta_1=c.beta_1, beta_2=c.beta_2))
+    return model

@@ -25,12 +25,6 @@ on a CPU:
   other half says "how it moves" (the content/motion split of MoCoGAN, inside
   a 3-D generator).
 
-Two more generator options, off in every preset (measured in
-``benchmarks/README.md``: all ten digits, but digits still drift within a
-clip): ``motion_dim`` feeds the two halves from separate content and motion
-codes, and ``content_modulation`` hands the content code to every block as
-conditional batch norm.
-
 Videos are ``(B, T, H, W, C)`` float32 in [-1, 1]; ``H = W = image_size``
 (16, 32, 64, ...), any ``T >= 2``.
 """
@@ -41,7 +35,6 @@ import keras
 from keras import layers, ops
 
 from tfvidgan.layers import (
-    MinibatchStddev,
     RandomFrames,
     code_head,
     down_block,
@@ -52,7 +45,7 @@ from tfvidgan.layers import (
     to_pixels,
     up_block,
 )
-from tfvidgan.models.base import GAN
+from tfvidgan.models.base import GAN, compile_from_config
 
 
 def _time_plan(num_frames: int, k: int) -> tuple[int, int]:
@@ -85,73 +78,44 @@ def build_generator(
     base_filters=32,
     two_stream=False,
     shared_content=False,
-    motion_dim=0,
-    content_modulation=False,
 ):
     """z ``(B, latent_dim)`` -> video ``(B, num_frames, image_size, image_size, channels)``.
 
     Projects z to a ``(t0, 4, 4)`` volume, then each up block doubles space and,
     while frames are still missing, time: strides ``(2, 2, 2)`` then ``(1, 2, 2)``.
     The last block goes straight to pixels, as in DCGAN, and doubles space only.
-    ``shared_content=True`` fills half the channels of that first volume with
-    one 4x4 map repeated at every time step (see the module docstring).
 
-    ``motion_dim=d`` (with ``shared_content``) splits z as MoCoGAN splits its
-    latent space (Tulyakov et al. 2018, Sec. 3.1): the first
-    ``latent_dim - d`` entries are the content code and feed only the shared
-    map, the last ``d`` are the motion code and feed only the per-time half.
-    Without the split both halves read all of z, so the per-time half can
-    also say which digit to draw, and the digit can change within a clip.
-
-    ``content_modulation=True`` also feeds the content code (all of z without
-    a split) to every block of the 3-D stream, as conditional batch norm
-    (:func:`~tfvidgan.layers.norm_relu`): a per-channel scale and shift, the
-    same at every time step and position, so "which digit" reaches every
-    layer without being tied to a place in the frame, and the layers that
-    draw the motion hear it at every step.
+    Args:
+        latent_dim: size of z.
+        num_frames: frames T of each clip (at least 2).
+        image_size: height = width of the frames (8, 16, 32, 64, ...).
+        channels: 1 for grey, 3 for RGB.
+        base_filters: filters of the last up block; doubled per block towards z.
+        two_stream: the paper's moving foreground and static background, mixed by a mask.
+        shared_content: half the channels of the first volume are one 4x4 map
+            repeated at every time step (see the module docstring).
     """
-    motion_dim = int(motion_dim)
-    if motion_dim and not shared_content:
-        raise ValueError(
-            f"motion_dim={motion_dim} needs shared_content=True: the motion code drives the "
-            "per-time half of the first feature volume, which exists only with shared content"
-        )
-    if not 0 <= motion_dim < latent_dim:
-        raise ValueError(
-            f"motion_dim={motion_dim} is not possible with latent_dim={latent_dim}: "
-            f"use 0 (no split) up to {latent_dim - 1}, leaving room for the content code"
-        )
     k = num_doublings(image_size)
     t0, m = _time_plan(num_frames, k)
-    if motion_dim and t0 == 1:
-        raise ValueError(
-            f"motion_dim={motion_dim} is not possible with num_frames={num_frames} at "
-            f"image_size={image_size}: the first feature volume has a single time step, so there "
-            "is nothing for a motion code to move; use more frames or motion_dim=0"
-        )
     top = base_filters * 2 ** (k - 1)
     z = keras.Input((latent_dim,), name="z")
-    z_what, z_how = (
-        (z[:, : latent_dim - motion_dim], z[:, latent_dim - motion_dim :]) if motion_dim else (z, z)
-    )
-    style = z_what if content_modulation else None
     if shared_content and t0 > 1:
         # half the channels hold one 4x4 "what" map, the same at every time step;
         # the other half are free per time step ("how it moves")
         what = layers.Reshape((1, 4, 4, top // 2))(
-            layers.Dense(4 * 4 * (top // 2), use_bias=False)(z_what)
+            layers.Dense(4 * 4 * (top // 2), use_bias=False)(z)
         )
         what = layers.Concatenate(axis=1)([what] * t0)
-        how = layers.Dense(t0 * 4 * 4 * (top - top // 2), use_bias=False)(z_how)
+        how = layers.Dense(t0 * 4 * 4 * (top - top // 2), use_bias=False)(z)
         how = layers.Reshape((t0, 4, 4, top - top // 2))(how)
         h = layers.Concatenate(axis=-1)([what, how])
     else:
         h = layers.Dense(t0 * 4 * 4 * top, use_bias=False)(z)
         h = layers.Reshape((t0, 4, 4, top))(h)
-    h = norm_relu(h, style)
+    h = norm_relu(h)
     strides = [(2 if i < m else 1, 2, 2) for i in range(k)]  # double time first
     for i in range(k - 1):
-        h = up_block(h, base_filters * 2 ** (k - 2 - i), strides=strides[i], dims=3, style=style)
+        h = up_block(h, base_filters * 2 ** (k - 2 - i), strides=strides[i], dims=3)
     foreground = to_pixels(h, channels, strides=strides[-1], dims=3)
     if not two_stream:
         return keras.Model(z, foreground, name="generator")
@@ -183,9 +147,7 @@ def build_discriminator(
     spectral_norm=False,
     include_top=True,
     frame_discriminator=0,
-    minibatch_stddev=False,
     info_codes=0,
-    video_judge_pool=1,
 ):
     """video ``(B, T, H, W, C)`` -> logit ``(B, 1)`` (or features with ``include_top=False``).
 
@@ -203,17 +165,6 @@ def build_discriminator(
     is learned much faster with 2-D kernels, which is where a lone 3-D GAN is
     slow on a CPU budget.
 
-    ``minibatch_stddev=True`` shows each judge, before its last layer, how
-    much the batch varies (:class:`~tfvidgan.layers.MinibatchStddev`), so a
-    generator that collapses onto a few digits is caught.
-
-    ``video_judge_pool=p`` (p > 1, with a frame judge) shows the 3-D judge
-    the clip average-pooled ``p x p`` in space, as DVD-GAN's temporal
-    discriminator does (Clark et al. 2019, Sec. 2.2): it judges motion, the
-    frame judge judges detail at full size, and the 3-D judge needs about
-    ``p**2`` times less compute (at ``p=2`` on 32x32 clips, 4 ms instead of
-    12 ms forward and backward, and 25 % more training steps per minute).
-
     ``info_codes=K`` adds InfoGAN's Q head (:class:`~tfvidgan.models.base.GAN`)
     to each judge: the model returns ``[logits, code logits (B, 1 + k, K)]``,
     the video judge's guess of the clip's code followed by one guess per
@@ -221,26 +172,9 @@ def build_discriminator(
     code, and so the digit, to the whole clip.
     """
     n = min(int(frame_discriminator), int(num_frames))
-    pool = int(video_judge_pool)
-    if pool < 1:
-        raise ValueError(
-            f"video_judge_pool={video_judge_pool} is not possible: use 1 (no pooling) or 2, 4, ..."
-        )
-    if pool > 1 and n < 1:
-        raise ValueError(
-            f"video_judge_pool={pool} needs a frame judge (frame_discriminator >= 1): "
-            "without one, nothing would look at the frames at full size"
-        )
     x = keras.Input((num_frames, image_size, image_size, channels), name="video")
     h, t = x, int(num_frames)
-    if pool > 1:
-        if image_size % pool or image_size // pool < 8:
-            raise ValueError(
-                f"video_judge_pool={pool} is not possible for image_size={image_size}: "
-                "the pooled clip must still be 8, 16, 32, ... pixels wide (e.g. pool 2 for 32x32)"
-            )
-        h = layers.AveragePooling3D((1, pool, pool), dtype="float32", name="video_judge_pool")(x)
-    for i in range(num_doublings(image_size // pool)):
+    for i in range(num_doublings(image_size)):
         time_stride = 2 if t > 1 else 1
         t = -(-t // time_stride)
         h = down_block(
@@ -253,22 +187,19 @@ def build_discriminator(
         )
     if not include_top:
         return keras.Model(x, layers.Flatten()(h), name="features")
-    out = logits_head(h, spectral_norm, minibatch_stddev)
+    out = logits_head(h, spectral_norm)
     codes = (
         layers.Reshape((1, info_codes))(code_head(layers.Flatten()(h), info_codes))
         if info_codes
         else None
     )
     if n > 0:
-        f = ops.reshape(
-            RandomFrames(n)(x), (-1, image_size, image_size, channels)
-        )  # (B * n, H, W, C)
+        frames = RandomFrames(n)(x)
+        f = ops.reshape(frames, (-1, image_size, image_size, channels))  # (B * n, H, W, C)
         for i in range(num_doublings(image_size)):
             f = down_block(
                 f, base_filters * 2**i, strides=2, dims=2, spectral_norm=spectral_norm, first=i == 0
             )
-        if minibatch_stddev:
-            f = MinibatchStddev()(f)
         f = ops.reshape(f, (-1, n, 4 * 4 * f.shape[-1]))  # one feature vector per frame
         frame_logits = maybe_spectral_norm(layers.Dense(1, dtype="float32"), spectral_norm)(f)
         frame_logits = layers.Reshape((n,), dtype="float32")(frame_logits)
@@ -289,3 +220,73 @@ def build_discriminator(
 class VGAN(GAN):
     """The shared :class:`~tfvidgan.models.base.GAN` step on 3-D networks:
     nothing in the loop changes from images to videos."""
+
+
+# ==== Presets and from_config ==================================================
+
+PRESETS = {
+    "tiny": dict(
+        latent_dim=16,
+        base_filters=4,
+        num_frames=8,
+        batch_size=4,
+        steps=4,
+        steps_per_epoch=2,
+        num_examples=16,
+    ),
+    # demo/full: a 2-D judge of 4 random frames per clip, shared content and a faster generator
+    # (TTUR) on small batches: many more steps per CPU minute (benchmarks/README.md). The demo
+    # draws 8 frames: in 9 minutes, 1.5x the steps of 16 frames and more recognisable frames.
+    "demo": dict(
+        latent_dim=64,
+        base_filters=32,
+        num_frames=8,
+        batch_size=16,
+        steps=8000,
+        steps_per_epoch=250,
+        num_examples=16384,
+        g_lr=5e-4,
+        frame_discriminator=4,
+        shared_content=True,
+    ),
+    "full": dict(
+        latent_dim=100,
+        base_filters=64,
+        image_size=64,
+        batch_size=32,
+        steps=20000,
+        steps_per_epoch=500,
+        num_examples=20000,
+        two_stream=True,
+        g_lr=5e-4,
+        frame_discriminator=4,
+        shared_content=True,
+    ),
+}
+OPTIONS = ("two_stream", "shared_content", "frame_discriminator", "info_codes", "info_weight")
+OPTIONS += ("pack", "ema")
+
+
+def from_config(cfg) -> VGAN:
+    """The compiled :class:`VGAN` of a :class:`~tfvidgan.config.TrainConfig`."""
+    c = cfg
+    g = build_generator(
+        c.latent_dim,
+        c.num_frames,
+        c.image_size,
+        c.channels,
+        c.base_filters,
+        c.two_stream,
+        shared_content=c.shared_content,
+    )
+    d = build_discriminator(
+        c.num_frames,
+        c.image_size,
+        c.channels * c.pack,  # PacGAN: `pack` clips stacked in channels
+        c.base_filters,
+        c.spectral_norm,
+        frame_discriminator=c.frame_discriminator,
+        info_codes=c.info_codes,
+    )
+    model = VGAN(g, d, c.latent_dim, seed=c.seed, info_codes=c.info_codes, pack=c.pack)
+    return compile_from_config(model, c)
