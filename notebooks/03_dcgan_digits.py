@@ -355,7 +355,8 @@ print(
 # binary cross-entropy with target 0 for fake logits. With `p = sigmoid(x)` and target `t`,
 # `BCE = -t log p - (1 - t) log(1 - p)`. Hint: `-log sigmoid(x) = softplus(-x)` and
 # `-log(1 - sigmoid(x)) = softplus(x)` are the forms that never overflow. Use `keras.ops`
-# (`ops.softplus`, `ops.mean`).
+# (`ops.softplus`, `ops.mean`). (A note for readers of TF-GAN: there `label_smoothing=s` gives the real
+# target `1 - s/2`; here, as in Salimans et al. 2016, it gives `1 - s`.)
 
 
 # %%

@@ -207,7 +207,9 @@ show_table(["N"] + [str(n) for n in sizes], [["FID real vs real"] + bias])
 # $$\widehat{\mathrm{MMD}}^2 = \frac{1}{m(m-1)}\sum_{i\neq j} k(x_i, x_j) + \frac{1}{n(n-1)}\sum_{i\neq j} k(y_i, y_j) - \frac{2}{mn}\sum_{i,j} k(x_i, y_j).$$
 #
 # Because it is unbiased, two sets from one distribution give about 0 (sometimes a little below) at
-# any N. `kernel_distance` averages it over random subsets and also returns the spread.
+# any N. `kernel_distance` averages it over random subsets and also returns the spread: the standard
+# deviation of the subset estimates. (TF-GAN's `kernel_classifier_distance_and_std` reports a standard
+# error of the mean instead, about `std / sqrt(num_subsets)`: divide ours before comparing the two.)
 
 
 # %%
@@ -285,6 +287,19 @@ show_table(["samples", "N", "digit score (IS formula)", "mean max p(y|x)"], rows
 # picky as its network. And IS never looks at real data: a generator that draws one perfect image per
 # class scores the maximum 10. Use it next to a distance to the real data, never alone.
 #
+# The paper computes IS on 50 000 samples in 10 splits and reports the mean and spread over the splits.
+# Cut a small set into too many splits and the number means nothing: a split of a single sample scores
+# exactly 1.0, whatever the generator, because its $p(y)$ is its own $p(y|x)$. `inception_score` refuses
+# that, and warns when a split holds fewer than 50 samples (the score drifts towards 1):
+
+# %%
+try:
+    distances.inception_score(digit_probs[:10], num_splits=10)
+    raise AssertionError("10 samples in 10 splits must be refused")
+except ValueError as err:
+    print("refused:", err)
+
+# %% [markdown]
 # ## 5. Precision and recall: realism vs coverage
 #
 # A single FID mixes two failures: bad samples and missing modes. Kynkäänniemi et al. 2019

@@ -309,7 +309,7 @@ plt.show()
 # | `loss="hinge"` + spectral norm in D | margin loss; every layer of D divided by its largest singular value, so D is 1-Lipschitz | Miyato et al. 2018, https://arxiv.org/abs/1802.05957 |
 # | `r1_gamma=1` | penalise D's gradient on *real* data: D cannot build steep walls around the data | Mescheder et al. 2018, https://arxiv.org/abs/1801.04406 |
 # | `d_optimizer` faster than `g_optimizer` | two time-scale update rule (TTUR): D tracks the current G more closely | Heusel et al. 2017, https://arxiv.org/abs/1706.08500 |
-# | `label_smoothing=0.1` | real target 0.9 instead of 1: an over-confident D is penalised | Salimans et al. 2016, https://arxiv.org/abs/1606.03498 |
+# | `label_smoothing=0.1` | real target 0.9 instead of 1 (one-sided: fakes keep target 0): an over-confident D is penalised. TF-GAN's `label_smoothing` moves the target half as far (`1 - s/2`), so its 0.2 is this 0.1 | Salimans et al. 2016, https://arxiv.org/abs/1606.03498 |
 # | `minibatch_stddev=True` in `vgan.build_discriminator` | D also sees how much the batch varies, so a collapsed batch stands out | Karras et al. 2018, https://arxiv.org/abs/1710.10196 |
 # | `g_optimizer=keras.optimizers.Adam(..., use_ema=True)` | `model.sample` draws from a running average of G's weights, not the last step's | Yazici et al. 2019, https://arxiv.org/abs/1806.04498 |
 # | `lr_decay=0.5` in the config (`--lr-decay 0.5`; the callback `tfvidgan.callbacks.LearningRateDecay`) | both learning rates fall linearly to zero over the last half of the step or time budget, so the last weights settle instead of circling the equilibrium | Zhu et al. 2017 (CycleGAN), https://arxiv.org/abs/1703.10593 |

@@ -125,3 +125,17 @@ def test_info_loss_is_the_cross_entropy_of_the_code_guess():
     stacked = np.stack([logits, logits[::-1]], axis=1)  # (B=2, n=2, K=3)
     expected2 = -(log_softmax[0, 0] + log_softmax[1, 0] + log_softmax[1, 2] + log_softmax[0, 2]) / 4
     assert np.isclose(float(losses.info_loss(codes, stacked)), expected2, atol=1e-6)
+
+
+def test_label_smoothing_is_one_sided_and_twice_tfgans():
+    """Our s lowers the real target to 1 - s; TF-GAN's (tf.losses label smoothing) to 1 - s/2."""
+    s = 0.1
+    ours = float(losses.non_saturating_discriminator_loss(REAL, FAKE, label_smoothing=s))
+
+    def tfgan_style(smoothing):  # labels * (1 - smoothing) + 0.5 * smoothing, on real only
+        target = 1.0 * (1 - smoothing) + 0.5 * smoothing
+        real = -(target * np.log(sigmoid(REAL)) + (1 - target) * np.log(1 - sigmoid(REAL)))
+        return real.mean() - np.log(1 - sigmoid(FAKE)).mean()
+
+    np.testing.assert_allclose(ours, tfgan_style(2 * s), rtol=1e-5)
+    assert abs(ours - tfgan_style(s)) > 1e-3  # the same number means different targets

@@ -1,5 +1,7 @@
 """tfvidgan.metrics.distances: Frechet distance, KID and Inception Score on known inputs."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -149,16 +151,37 @@ def test_kid_subset_size_capped_and_deterministic():
 
 
 def test_inception_score_identical_rows_is_one():
-    probs = np.tile([0.7, 0.2, 0.1], (20, 1))
+    probs = np.tile([0.7, 0.2, 0.1], (200, 1))
     mean, std = inception_score(probs, num_splits=4)
     assert mean == pytest.approx(1.0) and std == pytest.approx(0.0, abs=1e-12)
 
 
 def test_inception_score_uniform_one_hot_is_k():
     k = 5
-    probs = np.eye(k)[np.arange(50) % k]  # every split of 5 rows holds each class once
+    probs = np.eye(k)[np.arange(500) % k]  # every split of 50 rows holds each class 10 times
     mean, std = inception_score(probs, num_splits=10)
     assert mean == pytest.approx(k) and std == pytest.approx(0.0, abs=1e-9)
+
+
+def test_inception_score_refuses_one_sample_splits_and_warns_on_small_ones():
+    k = 5
+    probs = np.eye(k)[np.arange(10) % k]  # a perfect generator: IS = 5 on the whole set
+    with pytest.warns(UserWarning, match="10 samples per split.*use more samples"):
+        assert inception_score(probs, num_splits=1)[0] == pytest.approx(k)
+    # 10 samples in 10 splits: one sample each, whose score is 1.0 whatever the generator
+    with pytest.raises(ValueError, match=r"1 sample\(s\) in a split.*num_splits <= 1"):
+        inception_score(probs, num_splits=10)
+    with pytest.raises(ValueError, match="0 sample"):
+        inception_score(probs, num_splits=20)
+    with pytest.raises(ValueError, match="num_splits must be >= 1"):
+        inception_score(probs, num_splits=0)
+    with pytest.warns(UserWarning, match="5 samples per split.*biased towards 1"):
+        mean, _ = inception_score(probs, num_splits=2)
+    assert mean == pytest.approx(k)  # still computed: each split holds every class once
+    many = np.eye(k)[np.arange(100) % k]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # 50 per split: no warning
+        assert inception_score(many, num_splits=2)[0] == pytest.approx(k)
 
 
 def test_inception_score_validation():

@@ -4,23 +4,43 @@ All functions here are plain numpy/scipy maths on *features* (one row per
 sample).  Which network produces the features (Inception for images, I3D for
 videos, or a small classifier trained in this course) is decided elsewhere:
 
-* FID  = Frechet distance on Inception pool features   (Heusel et al., 2017)
-* FVD  = the same Frechet distance on I3D video features (Unterthiner et al., 2018)
-* KID  = unbiased MMD^2 with a cubic polynomial kernel  (Binkowski et al., 2018)
-* IS   = exp(E_x KL(p(y|x) || p(y)))                    (Salimans et al., 2016)
+* FID = Frechet distance on Inception pool features (Heusel et al. 2017,
+  https://arxiv.org/abs/1706.08500)
+* FVD = the same Frechet distance on I3D video features (Unterthiner et al. 2018,
+  https://arxiv.org/abs/1812.01717)
+* KID = unbiased MMD^2 with a cubic polynomial kernel (Binkowski et al. 2018,
+  https://arxiv.org/abs/1801.01401)
+* IS  = exp(E_x KL(p(y|x) || p(y))) (Salimans et al. 2016, https://arxiv.org/abs/1606.03498)
 
 Shapes: features are ``(N, D)``; class probabilities are ``(N, K)``.
+
+Where the conventions differ from TF-GAN's (``tfgan.eval``): the spread that
+:func:`kernel_distance` returns is the standard deviation of the estimates over
+subsets, while TF-GAN's ``kernel_classifier_distance_and_std`` reports a standard
+error of their mean. :func:`inception_score` refuses splits of one sample (whose
+score is 1.0 whatever the generator) and warns below :data:`MIN_SPLIT_SIZE`
+samples per split. FID, KID and IS otherwise give TF-GAN's values.
 """
+
+import warnings
 
 import numpy as np
 from scipy import linalg
+
+# Fewer samples per Inception Score split than this give a score biased towards 1.
+MIN_SPLIT_SIZE = 50
 
 
 def as_features(features, name="features", min_samples=1):
     """Validate and convert a feature matrix to float64 of shape ``(N, D)``.
 
-    Raises ``ValueError`` with a readable message for a wrong number of
-    dimensions, too few samples, or non-finite (NaN/inf) values.
+    Args:
+        features: array-like ``(N, D)``, one row per sample.
+        name: what to call it in error messages.
+        min_samples: the smallest N accepted.
+
+    Raises:
+        ValueError: for a wrong number of dimensions, too few samples, or NaN/inf.
     """
     x = np.asarray(features, dtype=np.float64)
     if x.ndim != 2:
@@ -124,7 +144,13 @@ def frechet_distance(mu1, sigma1, mu2, sigma2, eps=1e-6):
 
 
 def frechet_distance_from_features(features1, features2, eps=1e-6):
-    """Frechet distance between Gaussians fitted to two feature sets ``(N1, D)``, ``(N2, D)``."""
+    """Frechet distance between Gaussians fitted to two feature sets ``(N1, D)``, ``(N2, D)``.
+
+    Args:
+        features1: ``(N1, D)``, e.g. features of real samples (N1 >= 2).
+        features2: ``(N2, D)``, e.g. features of generated samples (N2 >= 2).
+        eps: diagonal offset for the retry of :func:`frechet_distance`.
+    """
     mu1, sigma1 = gaussian_stats(features1)
     mu2, sigma2 = gaussian_stats(features2)
     return frechet_distance(mu1, sigma1, mu2, sigma2, eps=eps)
@@ -182,15 +208,24 @@ def mmd2_unbiased(kxx, kyy, kxy):
 def kernel_distance(features1, features2, num_subsets=10, subset_size=1000, seed=0, kernel="poly"):
     """Kernel Inception/Video Distance (KID/KVD), Binkowski et al. 2018.
 
-    For each of ``num_subsets`` rounds, draw ``subset_size`` rows (without
-    replacement) from each of ``features1 (N1, D)`` and ``features2 (N2, D)``
-    and compute :func:`mmd2_unbiased` with the kernel ``(x.y / D + 1)^3``.
-    ``subset_size`` is capped at ``min(N1, N2)``.
-
-    ``kernel`` is ``"poly"`` or any callable ``k(x, y) -> (len(x), len(y))``.
-    Returns ``(mean, std)`` over subsets as Python floats.  Unlike FID the
-    estimate is unbiased, so two samples of one distribution give ~0 (and
+    Paper: https://arxiv.org/abs/1801.01401. For each of ``num_subsets`` rounds,
+    draw ``subset_size`` rows (without replacement) from each set and compute
+    :func:`mmd2_unbiased` with the kernel ``(x.y / D + 1)^3``. Unlike FID the
+    estimate is unbiased, so two samples of one distribution give about 0 (and
     sometimes a slightly negative number).
+
+    Args:
+        features1: ``(N1, D)``, e.g. features of real samples.
+        features2: ``(N2, D)``, e.g. features of generated samples.
+        num_subsets: how many random subsets to average over.
+        subset_size: rows drawn from each set per subset, capped at ``min(N1, N2)``.
+        seed: seed of the subset draws (the result is deterministic).
+        kernel: ``"poly"`` or any callable ``k(x, y) -> (len(x), len(y))``.
+
+    Returns:
+        ``(mean, std)`` as Python floats: the mean of the subset estimates and their
+        standard deviation (``np.std``, ddof 0). TF-GAN reports a standard error of
+        the mean instead, about ``std / sqrt(num_subsets)``: divide before comparing.
     """
     x = as_features(features1, "features1", min_samples=2)
     y = as_features(features2, "features2", min_samples=2)
@@ -221,13 +256,24 @@ def kernel_distance(features1, features2, num_subsets=10, subset_size=1000, seed
 def inception_score(probs, num_splits=10, atol=1e-3):
     """Inception Score, Salimans et al. 2016: ``IS = exp(E_x KL(p(y|x) || p(y)))``.
 
-    ``probs (N, K)``: class probabilities of a classifier on N generated
-    samples, each row summing to 1 (within ``atol``).  ``p(y)`` is the mean
-    row.  The samples are cut into ``num_splits`` consecutive chunks (capped
-    at N), the score is computed per chunk and ``(mean, std)`` is returned.
+    Paper: https://arxiv.org/abs/1606.03498 (50 000 samples in 10 splits). ``p(y)``
+    is the mean row of a split. Range: 1 (every sample gets the same prediction)
+    to K (confident predictions spread evenly over all K classes).
 
-    Range: 1 (every sample gets the same prediction) to K (confident
-    predictions spread evenly over all K classes).
+    Args:
+        probs: ``(N, K)`` class probabilities of N generated samples; each row sums
+            to 1 (within ``atol``).
+        num_splits: the samples are cut into this many consecutive chunks and the
+            score is computed per chunk.
+        atol: tolerance of the row-sum check.
+
+    Returns:
+        ``(mean, std)`` of the per-split scores, as Python floats.
+
+    Raises:
+        ValueError: for invalid probabilities, or when a split would hold a single
+            sample (its score is 1.0 whatever the generator). Splits of fewer than
+            :data:`MIN_SPLIT_SIZE` samples only warn: their score is biased towards 1.
     """
     p = as_features(probs, "probs", min_samples=1)
     if np.any(p < 0):
@@ -239,7 +285,26 @@ def inception_score(probs, num_splits=10, atol=1e-3):
             f"each row of probs must sum to 1 (found a row summing to {worst:.4g}); "
             "apply softmax to logits first"
         )
-    num_splits = max(1, min(int(num_splits), p.shape[0]))
+    n, num_splits = p.shape[0], int(num_splits)
+    if num_splits < 1:
+        raise ValueError(f"num_splits must be >= 1, got {num_splits}")
+    smallest = n // num_splits
+    fewer = max(1, n // MIN_SPLIT_SIZE)
+    advice = "use more samples (the paper: 50 000 in 10 splits)"
+    if fewer < num_splits:
+        advice = f"use num_splits <= {fewer} for these N={n} samples, or {advice[4:]}"
+    if smallest < 2:
+        raise ValueError(
+            f"inception_score: N={n} samples in num_splits={num_splits} splits leaves "
+            f"{smallest} sample(s) in a split, where the score is 1.0 whatever the "
+            f"generator; {advice}"
+        )
+    if smallest < MIN_SPLIT_SIZE:
+        warnings.warn(
+            f"inception_score: {smallest} samples per split (N={n}, num_splits={num_splits}) "
+            f"give a score biased towards 1; {advice}",
+            stacklevel=2,
+        )
     scores = []
     for chunk in np.array_split(p, num_splits):
         p_y = chunk.mean(axis=0, keepdims=True)
