@@ -265,11 +265,18 @@ print(tfvidgan.__doc__)
 #
 # Every model family (the 1-D Gaussian GAN, DCGAN, the conditional GAN, the 3-D video GAN) is a
 # `tfvidgan.models.base.GAN`: a `keras.Model` holding a `generator` and a `discriminator`. They all share
-# **one** `train_step`, Algorithm 1 of Goodfellow et al. 2014 (https://arxiv.org/abs/1406.2661):
+# **one** `train_step`, a simultaneous form of Algorithm 1 of Goodfellow et al. 2014
+# (https://arxiv.org/abs/1406.2661):
 #
-# 1. update the discriminator `d_steps` times: real samples should get high logits, generated ones low;
-# 2. update the generator once: its fresh samples should get high logits from the updated discriminator;
-# 3. report running means (`d_loss`, `g_loss`, scores, gradient norms) to the progress bar and callbacks.
+# 1. only when `d_steps > 1` (WGAN): update the discriminator alone `d_steps - 1` times, on fresh fakes;
+# 2. generate one batch of fakes and judge it and the real batch in **one** forward pass, watched by two
+#    gradient tapes: from the same logits come the discriminator's loss (real samples should get high
+#    logits, generated ones low) and the generator's loss (its samples should get high logits);
+# 3. update both networks from that pass, each with its own optimizer. So the generator learns from the
+#    discriminator as it was *before* this step's update, not from an updated one: the paper's
+#    Algorithm 1 alternates (update D, then draw new fakes for G), while this step, like the TensorFlow
+#    DCGAN tutorial's, saves the second forward pass;
+# 4. report running means (`d_loss`, `g_loss`, scores, gradient norms) to the progress bar and callbacks.
 #
 # Because it is a Keras `train_step`, `model.fit(dataset)` runs it, compiled with `tf.function`, with
 # callbacks and progress bars for free. Read it once now; notebook 02 builds every piece by hand.
