@@ -1,19 +1,12 @@
 """``tfvidgan.evaluate``: offline evaluation of tiny trained runs against real data."""
 
-import argparse
 import json
 import math
 
 import pytest
 
 from tfvidgan import cli, data
-from tfvidgan.evaluate import (
-    add_eval_arguments,
-    cmd_eval,
-    evaluate_run,
-    evaluate_samples,
-    format_table,
-)
+from tfvidgan.evaluate import evaluate_run, evaluate_samples, format_table
 
 NUM = 48
 
@@ -99,17 +92,21 @@ def test_bouncing_shapes_skips_classifier_metrics():
     assert "skipped fvd" in format_table(results)
 
 
-def test_cmd_eval_prints_table_and_writes_json(runs, tmp_path, capsys):
-    parser = add_eval_arguments(argparse.ArgumentParser())
+def test_eval_command_prints_table_and_writes_json(runs, tmp_path, capsys):
     out = tmp_path / "eval" / "cgan.json"
-    args = parser.parse_args(["--run", str(runs["cgan"]), "--num", "32", "--out", str(out)])
-    cmd_eval(args)
+    argv = ["eval", "--run", str(runs["cgan"]), "--num", "32", "--out", str(out)]
+    assert cli.main(argv) == 0
     printed = capsys.readouterr().out
     assert "conditional accuracy" in printed and str(out) in printed
     assert json.loads(out.read_text())["num"] == 32
-    # argparse.Namespace with only run/num/real/out works too
-    cmd_eval(argparse.Namespace(run=str(runs["cgan"]), num=None, real="digits", out=str(out)))
+    # without --num: the default number of samples
+    assert (
+        cli.main(["eval", "--run", str(runs["cgan"]), "--real", "digits", "--out", str(out)]) == 0
+    )
     assert json.loads(out.read_text())["num"] == 1000
+    # a user error is one line on stderr and exit status 2
+    assert cli.main(["eval", "--run", str(tmp_path / "missing")]) == 2
+    assert "does not exist" in capsys.readouterr().err
 
 
 def test_errors(runs, tmp_path):

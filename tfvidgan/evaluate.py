@@ -44,8 +44,6 @@ __all__ = [
     "evaluate_run",
     "evaluate_samples",
     "format_table",
-    "cmd_eval",
-    "add_eval_arguments",
     "DEFAULT_NUM",
     "REAL_SEED_OFFSET",
     "BASELINE_SEED_OFFSET",
