@@ -177,7 +177,7 @@ class _Alarm(keras.callbacks.Callback):
 
 
 class WeightGuard(NaNGuard):
-    """Stop when a loss *or a weight* becomes NaN/Inf (a :class:`NaNGuard` that also checks weights).
+    """Stop when a loss *or a weight* becomes NaN/Inf (a :class:`NaNGuard` checking weights too).
 
     **Failure.** One exploding update (learning rate too high, a critic
     without a Lipschitz constraint, float16 overflow) turns weights into
@@ -364,8 +364,10 @@ class LossRatioAlarm(_Alarm):
                     "discriminator_wins_loss",
                     g / d > self.d_wins_ratio,
                     lambda: (
-                        f"the discriminator is winning too easily: over the last {self.window} batches "
-                        f"g_loss / d_loss = {g:.3g} / {d:.3g} = {g / d:.1f} (> {self.d_wins_ratio:g}; about 0.5 "
+                        f"the discriminator is winning too easily: over the last {self.window} "
+                        "batches "
+                        f"g_loss / d_loss = {g:.3g} / {d:.3g} = {g / d:.1f} (> "
+                        f"{self.d_wins_ratio:g}; about 0.5 "
                         f"when balanced). {_D_WINS_FIXES}"
                     ),
                 )
@@ -374,8 +376,10 @@ class LossRatioAlarm(_Alarm):
                     "generator_wins_loss",
                     d / g > self.g_wins_ratio,
                     lambda: (
-                        f"the generator dominates: over the last {self.window} batches d_loss / g_loss = "
-                        f"{d:.3g} / {g:.3g} = {d / g:.1f} (> {self.g_wins_ratio:g}; about 2 when balanced). "
+                        f"the generator dominates: over the last {self.window} batches d_loss / "
+                        "g_loss = "
+                        f"{d:.3g} / {g:.3g} = {d / g:.1f} (> {self.g_wins_ratio:g}; about 2 when "
+                        "balanced). "
                         f"{_G_WINS_FIXES}"
                     ),
                 )
@@ -387,7 +391,8 @@ class LossRatioAlarm(_Alarm):
                     "discriminator_wins_gap",
                     gap > t["gap_high"],
                     lambda: (
-                        f"the discriminator separates real from fake too easily: over the last {self.window} "
+                        "the discriminator separates real from fake too easily: over the last "
+                        f"{self.window} "
                         f"batches real_score - fake_score = {real:.3g} - {fake:.3g} = {gap:.3g} "
                         f"(> {t['gap_high']:g} for the {t['loss']} loss). {_D_WINS_FIXES}"
                     ),
@@ -397,7 +402,8 @@ class LossRatioAlarm(_Alarm):
                     "generator_wins_gap",
                     gap < t["gap_low"],
                     lambda: (
-                        f"the discriminator scores fakes higher than real data: over the last {self.window} "
+                        "the discriminator scores fakes higher than real data: over the last "
+                        f"{self.window} "
                         f"batches real_score - fake_score = {real:.3g} - {fake:.3g} = {gap:.3g} "
                         f"(< {t['gap_low']:g} for the {t['loss']} loss). {_G_WINS_FIXES}"
                     ),
@@ -464,21 +470,23 @@ class GradientNormAlarm(_Alarm):
                 self._check(
                     f"{name}_gradients_exploding",
                     norm > self.max_norm,
-                    lambda: (
-                        f"{name} gradients are exploding: mean norm {norm:.3g} over the last {self.window} batches "
-                        f"(> {self.max_norm:g}). Lower the {name}'s learning rate (--{net}-lr), add "
-                        "--gradient-penalty 10 or --spectral-norm, and check that the data are in [-1, 1]."
+                    lambda name=name, net=net, norm=norm: (
+                        f"{name} gradients are exploding: mean norm {norm:.3g} over the last "
+                        f"{self.window} batches (> {self.max_norm:g}). Lower the {name}'s "
+                        f"learning rate (--{net}-lr), add --gradient-penalty 10 or --spectral-norm, "
+                        "and check that the data are in [-1, 1]."
                     ),
                 )
             if self.min_norm is not None:
                 self._check(
                     f"{name}_gradients_vanishing",
                     norm < self.min_norm,
-                    lambda: (
-                        f"{name} gradients are vanishing: mean norm {norm:.3g} over the last {self.window} batches "
-                        f"(< {self.min_norm:g}); the {name} has stopped learning. If the discriminator wins, use "
-                        "the non_saturating (not minimax) loss and see LossRatioAlarm's fixes; otherwise check "
-                        f"the learning rate (--{net}-lr) and for dead activations."
+                    lambda name=name, net=net, norm=norm: (
+                        f"{name} gradients are vanishing: mean norm {norm:.3g} over the last "
+                        f"{self.window} batches (< {self.min_norm:g}); the {name} has stopped "
+                        "learning. If the discriminator wins, use the non_saturating (not "
+                        "minimax) loss and see LossRatioAlarm's fixes; otherwise check the "
+                        f"learning rate (--{net}-lr) and for dead activations."
                     ),
                 )
 
@@ -586,9 +594,12 @@ class ModeCollapseMonitor(keras.callbacks.Callback):
         collapsed = ratio < self.threshold and epoch >= self.warmup_epochs  # False for nan
         if collapsed and not self._collapsed:
             text = (
-                f"step {step}: possible mode collapse: sample diversity {diversity:.3g} is {ratio:.0%} of "
-                f"{self.reference_source} ({self.reference:.3g}; threshold {self.threshold:.0%}). Look at the "
-                "samples; if they all look alike, restart from an earlier checkpoint with a lower learning "
+                f"step {step}: possible mode collapse: sample diversity {diversity:.3g} is "
+                f"{ratio:.0%} of "
+                f"{self.reference_source} ({self.reference:.3g}; threshold {self.threshold:.0%}). "
+                "Look at the "
+                "samples; if they all look alike, restart from an earlier checkpoint with a lower "
+                "learning "
                 "rate, an R1 penalty (--r1-gamma), wasserstein + --gradient-penalty 10 or hinge + "
                 "--spectral-norm."
             )
