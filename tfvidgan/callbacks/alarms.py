@@ -473,8 +473,8 @@ class GradientNormAlarm(_Alarm):
                     lambda name=name, net=net, norm=norm: (
                         f"{name} gradients are exploding: mean norm {norm:.3g} over the last "
                         f"{self.window} batches (> {self.max_norm:g}). Lower the {name}'s "
-                        f"learning rate (--{net}-lr), add --gradient-penalty 10 or --spectral-norm, "
-                        "and check that the data are in [-1, 1]."
+                        f"learning rate (--{net}-lr), add --gradient-penalty 10 or "
+                        "--spectral-norm, and check that the data are in [-1, 1]."
                     ),
                 )
             if self.min_norm is not None:
