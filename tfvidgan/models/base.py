@@ -347,8 +347,9 @@ class GAN(keras.Model):
         et al. 2019, https://arxiv.org/abs/1806.04498). The weights are put
         back on leaving the block, even after an error.
         """
-        optimizer = getattr(self.g_optimizer, "inner_optimizer", self.g_optimizer)  # fp16 wrapper
-        if not optimizer.use_ema or not optimizer.built:
+        optimizer = getattr(self, "g_optimizer", None)  # None until compile()
+        optimizer = getattr(optimizer, "inner_optimizer", optimizer)  # fp16 wrapper
+        if optimizer is None or not optimizer.use_ema or not optimizer.built:
             yield self.generator
             return
         weights = self.generator.trainable_variables
