@@ -60,7 +60,7 @@ def classify_digit(image, templates):
 
 @pytest.mark.parametrize("size", [32, 64])
 @pytest.mark.parametrize("frames", [8, 16])
-@pytest.mark.parametrize("name", D.dataset_names())
+@pytest.mark.parametrize("name", D.procedural_names())
 def test_load_arrays_shapes_and_dtypes(name, size, frames):
     data, labels = D.load_arrays(name, 20, image_size=size, num_frames=frames, seed=3)
     spec = D.DATASETS[name]
@@ -83,7 +83,7 @@ def test_load_arrays_shapes_and_dtypes(name, size, frames):
         assert first.min() >= 0 and first.max() < spec.num_classes
 
 
-@pytest.mark.parametrize("name", D.dataset_names())
+@pytest.mark.parametrize("name", D.procedural_names())
 def test_same_seed_identical_different_seed_differs(name):
     a, la = D.load_arrays(name, 12, num_frames=8, seed=7)
     b, lb = D.load_arrays(name, 12, num_frames=8, seed=7)
@@ -95,13 +95,14 @@ def test_same_seed_identical_different_seed_differs(name):
 
 
 def test_dataset_registry():
-    assert D.dataset_names() == [
+    assert D.procedural_names() == [
         "digits",
         "moving_digits",
         "moving_digits2",
         "bouncing_shapes",
         "gaussian1d",
     ]
+    assert D.dataset_names() == D.procedural_names() + ["moving_mnist", "ucf101"]
     for name, spec in D.DATASETS.items():
         assert spec.name == name
         assert spec.kind in ("image", "video", "vector")
@@ -256,7 +257,7 @@ def test_rendering_is_fast():
         (lambda: S.render_digit_images(4, image_size=12), "image_size must be >= 16"),
         (lambda: S.render_bouncing_shapes(4, num_frames=-1), "num_frames must be >= 1"),
         (lambda: S.gaussian_1d(5, stddev=0), "stddev must be > 0"),
-        (lambda: D.load_arrays("mnist", 4), "valid names are: digits, moving_digits"),
+        (lambda: D.load_arrays("mnist", 4), "Use a dataset name (digits, moving_digits"),
         (lambda: D.make_dataset("digits", batch_size=0), "batch_size must be an integer >= 1"),
         (
             lambda: D.make_dataset("digits", batch_size=64, num=10),

@@ -1,6 +1,11 @@
-"""A registry of the synthetic datasets, and ``tf.data`` pipelines over them.
+"""A registry of the datasets, and ``tf.data`` pipelines over them.
 
-Every dataset has a name (see :func:`dataset_names`). With a name you can
+Every dataset has a name (see :func:`dataset_names`): the procedural ones drawn on
+your machine, and the real ones (``moving_mnist``: downloaded once; ``ucf101``: from
+your extracted copy). Instead of a name, every function here also takes a **path**:
+an existing video file, a folder of videos (class sub-folders give labels), a glob,
+or a Moving MNIST ``.npy`` file. A path that exists wins over a dataset name. With a
+name or a path you can
 
 * get NumPy arrays: :func:`load_arrays` (uint8 pixels in [0, 255]);
 * get a ready-to-train ``tf.data.Dataset``: :func:`make_dataset`
@@ -12,6 +17,7 @@ Example::
     from tfvidgan.data import make_dataset
     ds = make_dataset("moving_digits", batch_size=32, num_frames=8)
     x = next(iter(ds))          # (32, 8, 32, 32, 1) float32 in [-1, 1]
+    ds = make_dataset("my_videos/", batch_size=8, num_frames=16, image_size=64)
 """
 
 from __future__ import annotations
@@ -23,7 +29,8 @@ from pathlib import Path
 
 import numpy as np
 
-from . import synthetic
+from . import moving_mnist, synthetic, ucf101
+from . import video_files as vf
 from .synthetic import to_float
 
 __all__ = [
@@ -52,6 +59,12 @@ class DatasetSpec:
         render: ``render(num, image_size, num_frames, seed) -> (data, labels)``
             where ``data`` is uint8 (float32 for vectors) and ``labels`` is an
             int32 array or ``None``.
+        pipeline: for datasets streamed from files, ``pipeline(batch_size=...,
+            image_size=..., num_frames=..., seed=..., with_labels=..., shuffle=...,
+            repeat=..., drop_remainder=...) -> tf.data.Dataset`` used by
+            :func:`make_dataset` instead of rendering arrays; ``None`` otherwise.
+        source: ``"procedural"``, ``"download"`` (fetched on first use), ``"local"``
+            (your copy of a dataset) or ``"path"`` (files you pointed to).
     """
 
     name: str
@@ -60,11 +73,13 @@ class DatasetSpec:
     num_classes: int
     description: str
     render: Callable
+    pipeline: Callable | None = None
+    source: str = "procedural"
 
     @property
     def label_columns(self) -> tuple[str, ...]:
         """Names of the label columns (empty when there are no labels)."""
-        return _LABEL_COLUMNS[self.name]
+        return _LABEL_COLUMNS.get(self.name, ("class",) if self.num_classes else ())
 
 
 # The renderers do not all take the same arguments; these small adapters give
@@ -90,6 +105,22 @@ def _render_bouncing_shapes(num, image_size, num_frames, seed):
 
 def _render_gaussian(num, image_size, num_frames, seed):
     return synthetic.gaussian_1d(num, seed=seed), None
+
+
+def _render_moving_mnist(num, image_size, num_frames, seed):
+    return moving_mnist.render(num, image_size, num_frames, seed)
+
+
+def _clip_cache() -> Path:
+    """Where :func:`make_dataset` keeps decoded frames of video files between epochs and runs."""
+    from tfvidgan import downloads
+
+    return downloads.data_dir() / "clip_cache"
+
+
+def _ucf101_pipeline(**kwargs):
+    kwargs.pop("num", None)
+    return ucf101.ucf101_clips(None, 1, "train", cache_dir=_clip_cache(), **kwargs)
 
 
 DATASETS: dict[str, DatasetSpec] = {
@@ -137,6 +168,27 @@ DATASETS: dict[str, DatasetSpec] = {
             description="samples of the 1-D normal distribution N(4, 1.25^2); no labels",
             render=_render_gaussian,
         ),
+        DatasetSpec(
+            name="moving_mnist",
+            kind="video",
+            channels=1,
+            num_classes=0,
+            description="Moving MNIST (Srivastava 2015): 10,000 x 20 frames of two bouncing "
+            "digits, 64x64; downloaded once (780 MiB); no labels",
+            render=_render_moving_mnist,
+            source="download",
+        ),
+        DatasetSpec(
+            name="ucf101",
+            kind="video",
+            channels=3,
+            num_classes=101,
+            description="UCF-101 (Soomro 2012): 101 human actions, split 1 train list; "
+            "your extracted copy (tfvidgan.data.ucf101.download_ucf101 fetches it)",
+            render=ucf101.render,
+            pipeline=_ucf101_pipeline,
+            source="local",
+        ),
     ]
 }
 
@@ -146,6 +198,8 @@ _LABEL_COLUMNS = {
     "moving_digits2": ("digit_a", "digit_b", "motion_a", "motion_b"),
     "bouncing_shapes": ("shape", "motion", "colour"),
     "gaussian1d": (),
+    "moving_mnist": (),
+    "ucf101": ("action",),
 }
 
 # Key under which export_npz stores the data, by kind.
@@ -157,18 +211,105 @@ def dataset_names() -> list[str]:
     return list(DATASETS)
 
 
-def get_spec(name: str) -> DatasetSpec:
-    """The :class:`DatasetSpec` of ``name``; ValueError listing valid names if unknown."""
-    if name not in DATASETS:
-        raise ValueError(f"unknown dataset {name!r}; valid names are: {', '.join(dataset_names())}")
-    return DATASETS[name]
+def procedural_names() -> list[str]:
+    """The datasets drawn on this machine (no file, no download)."""
+    return [name for name, spec in DATASETS.items() if spec.source == "procedural"]
+
+
+_PATH_KINDS = (
+    "an existing video file, a folder of videos (one sub-folder per class gives labels), "
+    "a glob such as 'clips/*.mp4', or a Moving MNIST .npy file"
+)
+
+
+def get_spec(name_or_path) -> DatasetSpec:
+    """The :class:`DatasetSpec` of a dataset name or of a path to videos.
+
+    Args:
+        name_or_path: one of :func:`dataset_names`, or a path (file, folder, glob, or
+            a Moving MNIST ``.npy``). A path that exists wins over a dataset name.
+
+    Raises:
+        ValueError: neither a dataset name nor an existing path; the message lists both.
+    """
+    if isinstance(name_or_path, (str, os.PathLike, list, tuple)) and vf.is_video_source(
+        name_or_path
+    ):
+        return _path_spec(name_or_path)
+    if isinstance(name_or_path, str) and name_or_path in DATASETS:
+        return DATASETS[name_or_path]
+    raise ValueError(
+        f"unknown dataset {name_or_path!r}: not a dataset name and no such path. Use a dataset "
+        f"name ({', '.join(dataset_names())}) or {_PATH_KINDS}"
+    )
+
+
+def _path_spec(source) -> DatasetSpec:
+    """A spec for files the user points to (see :func:`get_spec`)."""
+    shown = os.fspath(source) if not isinstance(source, (list, tuple)) else f"{len(source)} files"
+    path = Path(source) if isinstance(source, (str, os.PathLike)) else None
+    if path is not None and path.is_file() and path.suffix.lower() == ".npy":
+        videos = moving_mnist.load_moving_mnist(path, download=False)
+        render = lambda num, image_size, num_frames, seed: moving_mnist.render(  # noqa: E731
+            num, image_size, num_frames, seed, path=path
+        )
+        return DatasetSpec(
+            name=shown,
+            kind="video",
+            channels=1,
+            num_classes=0,
+            description=f"Moving MNIST layout from {shown}: {videos.shape[0]} sequences of "
+            f"{videos.shape[1]} frames",
+            render=render,
+            source="path",
+        )
+    files = vf.list_videos(source)
+    channels = _probe_channels(files.paths)
+
+    def render(num, image_size, num_frames, seed):
+        return vf.load_clips(source, num_frames, max_clips=num, image_size=image_size,
+                             channels=channels, seed=seed, cache_dir=_clip_cache())  # fmt: skip
+
+    def pipeline(*, batch_size, image_size, num_frames, seed, with_labels, shuffle, repeat,
+                 drop_remainder, num=None):  # fmt: skip
+        return vf.video_clips(
+            source, num_frames, image_size=image_size, channels=channels, seed=seed,
+            with_labels=with_labels, shuffle=shuffle, repeat=repeat, batch_size=batch_size,
+            drop_remainder=drop_remainder, cache_dir=_clip_cache(),
+        )  # fmt: skip
+
+    classes = f", {len(files.class_names)} classes" if files.class_names else ""
+    return DatasetSpec(
+        name=shown,
+        kind="video",
+        channels=channels,
+        num_classes=len(files.class_names),
+        description=f"{len(files.paths)} video files from {shown}{classes}",
+        render=render,
+        pipeline=pipeline,
+        source="path",
+    )
+
+
+def _probe_channels(paths, sample=8) -> int:
+    """1 when the first readable files (up to ``sample``) are all grey, else 3."""
+    greys = []
+    for path in paths:
+        try:
+            greys.append(vf.probe_video(path).grey)
+        except (ValueError, OSError):
+            continue
+        if len(greys) == sample:
+            break
+    return 1 if greys and all(greys) else 3
 
 
 def load_arrays(name: str, num: int, *, image_size: int = 32, num_frames: int = 16, seed: int = 0):
     """Render ``num`` examples of a dataset as NumPy arrays.
 
     Args:
-        name: one of :func:`dataset_names`.
+        name: one of :func:`dataset_names`, or a path (see :func:`get_spec`); file
+            datasets give at most as many clips as their files hold.
         num: number of examples (>= 1).
         image_size: frame side H = W (>= 16); ignored by ``"gaussian1d"``.
         num_frames: frames per clip T (>= 1); ignored by ``"digits"`` and
@@ -204,8 +345,13 @@ def make_dataset(
     memory as uint8, and each batch is converted to float32 in [-1, 1]
     (``x / 127.5 - 1``; the Gaussian samples are passed through unchanged).
 
+    Datasets streamed from files (a path, ``ucf101``) go through
+    :func:`tfvidgan.data.video_clips` instead: every file gives one random clip per
+    epoch, decoded frames are cached on disk (``<data_dir>/clip_cache``) so later
+    epochs and runs do not decode again, and ``num`` is ignored.
+
     Args:
-        name: one of :func:`dataset_names`.
+        name: one of :func:`dataset_names`, or a path (see :func:`get_spec`).
         batch_size: examples per batch (>= 1, and <= ``num`` when
             ``drop_remainder`` is true, or there would be no batch at all).
         num: examples to render.
@@ -234,6 +380,11 @@ def make_dataset(
         raise ValueError(f"batch_size must be an integer >= 1, got {batch_size!r}")
     if isinstance(num, bool) or not isinstance(num, (int, np.integer)) or num < 1:
         raise ValueError(f"num must be an integer >= 1, got {num!r}")
+    if spec.pipeline is not None:
+        return spec.pipeline(
+            batch_size=batch_size, image_size=image_size, num_frames=num_frames, seed=seed,
+            with_labels=with_labels, shuffle=shuffle, repeat=repeat, drop_remainder=drop_remainder,
+        )  # fmt: skip
     if drop_remainder and batch_size > num:
         raise ValueError(
             f"batch_size ({batch_size}) must be <= num ({num}) when drop_remainder=True, "
@@ -308,7 +459,8 @@ def export_npz(name: str, num: int, out_path, **kwargs) -> Path:
     unknown = set(kwargs) - {"image_size", "num_frames", "seed"}
     if unknown:
         raise ValueError(
-            f"unexpected arguments {sorted(unknown)}; export_npz accepts image_size, num_frames, seed"
+            f"unexpected arguments {sorted(unknown)}; "
+            "export_npz accepts image_size, num_frames, seed"
         )
     out_path = Path(out_path)
     if out_path.is_dir():
