@@ -52,8 +52,8 @@ class TrainConfig:
     base_filters: int = 32  # filters of the widest-resolution block; doubled per halving
     spectral_norm: bool = False  # spectral normalisation in the discriminator (SN-GAN)
     two_stream: bool = False  # vgan: the paper's foreground/background generator
-    shared_content: bool = False  # vgan: half of the first feature volume is the same at every t
-    frame_discriminator: int = 0  # vgan: frames per clip judged by an image discriminator
+    shared_content: bool = False  # vgan, video_vae: half the first volume is the same at every t
+    frame_discriminator: int = 0  # vgan, tgan, mocogan: frames per clip judged by a 2-D judge
     conditioning: str = "projection"  # cgan discriminator: "projection" or "concat"
     info_codes: int = 0  # dcgan, vgan: InfoGAN code of this many categories in z (0 = off)
     info_weight: float = 1.0  # dcgan, vgan: weight of the InfoGAN code loss

@@ -33,6 +33,8 @@ FAMILIES: dict[str, Family] = {
     "cgan": Family("cgan", "image", "digits", conditional=True),
     "vae": Family("vae", "image", "digits"),
     "vgan": Family("vgan", "video", "moving_digits"),
+    "tgan": Family("tgan", "video", "moving_digits"),
+    "video_vae": Family("video_vae", "video", "moving_digits"),
 }
 
 
