@@ -1,4 +1,4 @@
-"""Retrain the offline evaluators shipped in ``tfvidgan/weights/`` and print their held-out accuracy.
+"""Retrain the offline evaluators shipped in ``tfvidgan/weights/``; print their held-out accuracy.
 
 The two small networks of :mod:`tfvidgan.metrics.classifiers`:
 
@@ -476,7 +476,8 @@ def print_table(digit_results, video_results):
     print("|---|---|---|---|---|---|")
     for name, r in digit_results.items():
         print(
-            f"| DigitClassifier | {name} | {r['n']} | {_pct(r['accuracy'])} | - | {_pct(r.get('confident_fraction'))} |"
+            f"| DigitClassifier | {name} | {r['n']} | {_pct(r['accuracy'])} | - | "
+            f"{_pct(r.get('confident_fraction'))} |"
         )
     for name, r in video_results.items():
         print(
@@ -579,7 +580,9 @@ def main(argv=None):
                 {
                     "name": "VideoDigitClassifier",
                     "weights": path.name,
-                    "input": "(N, T, 32, 32, 1) float32 in [-1, 1], T >= 4 (trained with T = 8 and 16)",
+                    "input": (
+                        "(N, T, 32, 32, 1) float32 in [-1, 1], T >= 4 (trained with T = 8 and 16)"
+                    ),
                     "outputs": {
                         "features": classifiers.FEATURE_DIM,
                         "digit_classes": classifiers.NUM_DIGITS,

@@ -197,11 +197,13 @@ def evaluate_samples(
     if samples.ndim != expected_ndim:
         raise ValueError(
             f"dataset {dataset!r} holds {spec.kind} data (arrays of {expected_ndim} dimensions), "
-            f"but the samples have shape {samples.shape}; pass --real with a {_kind_of(samples)} dataset"
+            f"but the samples have shape {samples.shape}; pass --real with a {_kind_of(samples)} "
+            "dataset"
         )
     if spec.kind != "vector" and samples.shape[-1] != spec.channels:
         raise ValueError(
-            f"dataset {dataset!r} has {spec.channels} channel(s), the samples have {samples.shape[-1]} "
+            f"dataset {dataset!r} has {spec.channels} channel(s), the samples have "
+            f"{samples.shape[-1]} "
             f"(shape {samples.shape}); choose a dataset with {samples.shape[-1]} channel(s)"
         )
     if spec.kind in ("image", "video"):
@@ -218,7 +220,7 @@ def evaluate_samples(
             seed=seed + offset,
         )
 
-    (real, real_labels), (base, base_labels) = (
+    (real, _), (base, base_labels) = (
         render(REAL_SEED_OFFSET),
         render(BASELINE_SEED_OFFSET),
     )
@@ -332,7 +334,7 @@ def _json_safe(value):
 
 
 def evaluate_run(run_dir, num=DEFAULT_NUM, real=None, seed=0, out=None) -> dict:
-    """Evaluate the run in ``run_dir``; write ``<run>/eval.json`` (or ``out``) and return the results.
+    """Evaluate the run in ``run_dir``; write ``<run>/eval.json`` (or ``out``); return the results.
 
     Args:
         run_dir: a folder written by ``tfvidgan train``.

@@ -34,7 +34,8 @@ def check_pixel_conversion(answer) -> None:
     )
     want = data.to_float(every_value)
     assert abs(float(got.min()) + 1) < 1e-6 and abs(float(got.max()) - 1) < 1e-6, (
-        f"0 must map to -1 and 255 to +1; you give {got.min():.4f} and {got.max():.4f}. Hint: x / 127.5 - 1"
+        f"0 must map to -1 and 255 to +1; you give {got.min():.4f} and {got.max():.4f}. Hint: x / "
+        "127.5 - 1"
     )
     np.testing.assert_allclose(
         got, want, atol=1e-6, err_msg="my_to_float differs from tfvidgan.data.to_float"
@@ -49,7 +50,8 @@ def check_pixel_conversion(answer) -> None:
     want = data.to_uint8(floats)
     outside = np.abs(floats) > 1
     assert np.array_equal(got[outside], want[outside]), (
-        "values outside [-1, 1] must be clipped first (a generator may overshoot): -5 -> 0 and 5 -> 255. "
+        "values outside [-1, 1] must be clipped first (a generator may overshoot): -5 -> 0 and 5 "
+        "-> 255. "
         "Hint: np.clip(x, -1, 1)"
     )
     wrong = np.flatnonzero(got != want)
@@ -80,7 +82,8 @@ def check_grid_shape(grid_shape) -> None:
         assert got is not None, "grid_shape returned None: return a tuple (T, height, width, C)"
         got = tuple(int(v) for v in got)
         assert got == tuple(want), (
-            f"batch {shape} with ncols={ncols}, pad={pad}: video_grid gives {tuple(want)}, you give {got}. "
+            f"batch {shape} with ncols={ncols}, pad={pad}: video_grid gives {tuple(want)}, you "
+            f"give {got}. "
             "Hints: ncols defaults to ceil(sqrt(N)), rows = ceil(N / ncols), the padding goes only "
             "*between* tiles: rows * (H + pad) - pad."
         )
@@ -93,7 +96,8 @@ def check_motion_class(motion_class) -> None:
     truth = labels[:, 1]
     predicted = np.array([int(motion_class(clip)) for clip in videos])
     assert set(np.unique(predicted)) <= {0, 1, 2, 3}, (
-        f"motion classes are 0..3 (see tfvidgan.data.MOTION_NAMES), got {sorted(set(predicted.tolist()))}"
+        "motion classes are 0..3 (see tfvidgan.data.MOTION_NAMES), got "
+        f"{sorted(set(predicted.tolist()))}"
     )
     accuracy = float(np.mean(predicted == truth))
     if accuracy < 0.95:
@@ -102,6 +106,8 @@ def check_motion_class(motion_class) -> None:
         raise AssertionError(
             f"only {accuracy:.0%} of 48 clips classified correctly (need 95%). Confusion matrix "
             f"(rows = true {data.MOTION_NAMES}, columns = predicted):\n{confusion}\n"
-            "Hints: y grows downwards; a bounce reverses the whole velocity, so use |dx|, |dy| summed over "
-            "the clip for the axis and the sign of sum(dx * dy) for the diagonal: '\\' has dx*dy > 0."
+            "Hints: y grows downwards; a bounce reverses the whole velocity, so use |dx|, |dy| "
+            "summed over "
+            "the clip for the axis and the sign of sum(dx * dy) for the diagonal: '\\' has dx*dy > "
+            "0."
         )

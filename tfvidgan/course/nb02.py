@@ -71,7 +71,8 @@ def check_least_squares_generator_loss(my_loss) -> None:
         raise AssertionError("off by a factor 2: the LSGAN losses carry a 1/2 in front")
     zero = _value(my_loss, tf.ones((8, 1)))
     assert abs(zero) < 1e-6, (
-        f"when every fake gets the 'real' target 1 the generator loss must be 0, you give {zero:.4f}. "
+        "when every fake gets the 'real' target 1 the generator loss must be 0, you give "
+        f"{zero:.4f}. "
         "LSGAN uses the raw output (no sigmoid): 0.5 * mean((D(G(z)) - 1)^2)"
     )
     assert abs(got - want) < 1e-4 * max(1.0, abs(want)), (

@@ -49,8 +49,10 @@ def check_projection(my_projection) -> None:
         want,
         rtol=1e-4,
         atol=1e-4,
-        err_msg="the term is <embedding[y_i], h_i> for every sample i: look up the rows of `embedding` "
-        "with y, multiply by h elementwise and sum over the feature axis",
+        err_msg=(
+            "the term is <embedding[y_i], h_i> for every sample i: look up the rows of "
+            "`embedding` with y, multiply by h elementwise and sum over the feature axis"
+        ),
     )
 
 
@@ -75,7 +77,9 @@ def check_one_hot_concat(one_hot_concat) -> None:
         got[:, 8:],
         np.eye(10, dtype="float32")[y],
         atol=1e-6,
-        err_msg="the last num_classes columns must be the one-hot code of y (a single 1 in column y)",
+        err_msg=(
+            "the last num_classes columns must be the one-hot code of y (a single 1 in column y)"
+        ),
     )
 
 

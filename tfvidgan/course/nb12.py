@@ -42,7 +42,8 @@ def check_frechet_1d(my_frechet) -> None:
                 "not a difference of variances"
             )
         assert abs(got - want) < 1e-6 * max(1.0, want), (
-            f"for N({mu1}, {s1}^2) vs N({mu2}, {s2}^2) you give {got:.6f}, the library {want:.6f}. Hint: with "
+            f"for N({mu1}, {s1}^2) vs N({mu2}, {s2}^2) you give {got:.6f}, the library {want:.6f}. "
+            "Hint: with "
             "1x1 matrices, Tr(sigma1 + sigma2 - 2 sqrt(sigma1 sigma2)) = s1^2 + s2^2 - 2 s1 s2"
         )
 
@@ -68,13 +69,15 @@ def check_frozen_clips(my_frozen) -> None:
         assert got is not None, "your function returned None: return one boolean per clip"
         got = np.asarray(got)
         assert got.shape == (len(videos),), (
-            f"expected one value per clip, shape ({len(videos)},), got {got.shape}: average over every axis "
+            f"expected one value per clip, shape ({len(videos)},), got {got.shape}: average over "
+            "every axis "
             "except the first (clips)"
         )
         want = motion.frozen_clips(videos, threshold)
         wrong = np.flatnonzero(got.astype(bool) != want)
         assert wrong.size == 0, (
-            f"with threshold={threshold:g} clips {wrong.tolist()} are classified wrongly (0-5 move, 6-8 are frozen, "
+            f"with threshold={threshold:g} clips {wrong.tolist()} are classified wrongly (0-5 "
+            "move, 6-8 are frozen, "
             "9-11 almost frozen with faint noise, 12-14 shaky). Hint: "
             "np.mean((v[:, 1:] - v[:, :-1]) ** 2, axis=(1, 2, 3, 4)) < threshold"
         )
@@ -97,5 +100,6 @@ def check_mmd2_unbiased(my_mmd2) -> None:
             )
         assert abs(got - want) < 1e-8 * max(1.0, abs(want)), (
             f"with m={m}, n={n} you give {got:.6f}, the library {want:.6f}. Hint: "
-            "(kxx.sum() - trace(kxx)) / (m (m-1)) + (kyy.sum() - trace(kyy)) / (n (n-1)) - 2 kxy.mean()"
+            "(kxx.sum() - trace(kxx)) / (m (m-1)) + (kyy.sum() - trace(kyy)) / (n (n-1)) - 2 "
+            "kxy.mean()"
         )

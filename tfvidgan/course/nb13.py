@@ -24,8 +24,11 @@ def _scalar(value, what):
 
 
 def check_hinge_d_loss(my_loss) -> None:
-    """Exercise 13.1: ``my_loss(real_logits, fake_logits)`` = E[relu(1 - D(x))] + E[relu(1 + D(G(z)))],
-    compared with ``losses.hinge_discriminator_loss``."""
+    """Exercise 13.1: ``my_loss(real_logits, fake_logits)``, the hinge discriminator loss.
+
+    That is E[relu(1 - D(x))] + E[relu(1 + D(G(z)))], compared with
+    ``losses.hinge_discriminator_loss`` on ``(B, 1)`` logits.
+    """
     rng = np.random.default_rng(0)
     for real_mean, fake_mean in ((0.0, 0.0), (2.0, -2.0), (-1.0, 1.5), (0.5, -0.3)):
         real = tf.constant(rng.normal(real_mean, 1.5, (64, 1)), tf.float32)
@@ -35,16 +38,19 @@ def check_hinge_d_loss(my_loss) -> None:
         swapped = float(losses.hinge_discriminator_loss(fake, real))
         if abs(got - swapped) < 1e-5 and abs(got - want) > 1e-5:
             raise AssertionError(
-                "real and fake are swapped: D should push real logits above +1 and fake logits below -1"
+                "real and fake are swapped: D should push real logits above +1 and fake logits "
+                "below -1"
             )
         wasserstein = float(losses.wasserstein_discriminator_loss(real, fake))
         if abs(got - wasserstein) < 1e-5 and abs(got - want) > 1e-5:
             raise AssertionError(
-                "this is the Wasserstein critic loss: the hinge loss clips each term with relu(1 -/+ logit)"
+                "this is the Wasserstein critic loss: the hinge loss clips each term with relu(1 "
+                "-/+ logit)"
             )
         assert abs(got - want) < 1e-5 * max(1.0, abs(want)), (
             f"you give {got:.5f}, the library {want:.5f}. Hint: "
-            "tf.reduce_mean(tf.nn.relu(1 - real_logits)) + tf.reduce_mean(tf.nn.relu(1 + fake_logits))"
+            "tf.reduce_mean(tf.nn.relu(1 - real_logits)) + tf.reduce_mean(tf.nn.relu(1 + "
+            "fake_logits))"
         )
     perfect = _scalar(my_loss(tf.fill((8, 1), 3.0), tf.fill((8, 1), -3.0)), "the loss")
     assert abs(perfect) < 1e-6, (
@@ -79,8 +85,10 @@ def check_r1_penalty(my_r1) -> None:
             "you sum over the batch: average the per-sample squared norms (tf.reduce_mean)"
         )
     assert abs(got - want) < 1e-4 * want, (
-        f"for the linear critic D(x) = sum(w * x) the gradient is w and R1 = ||w||^2 = {want:.4f}; you give {got:.4f}. "
-        "Hint: tape.watch(real), then the gradient of the critic's output w.r.t. real, squared and summed over "
+        f"for the linear critic D(x) = sum(w * x) the gradient is w and R1 = ||w||^2 = {want:.4f}; "
+        f"you give {got:.4f}. "
+        "Hint: tape.watch(real), then the gradient of the critic's output w.r.t. real, squared and "
+        "summed over "
         "every axis except the batch, then averaged over the batch"
     )
     for rank in (4, 5):
@@ -90,7 +98,8 @@ def check_r1_penalty(my_r1) -> None:
         want = float(losses.r1_penalty(critic, real))
         what = "images (B, H, W, C)" if rank == 4 else "videos (B, T, H, W, C)"
         assert abs(got - want) < 1e-4 * max(1.0, want), (
-            f"on {what} you give {got:.5f}, tfvidgan.losses.r1_penalty {want:.5f}. Sum the squared gradient over "
+            f"on {what} you give {got:.5f}, tfvidgan.losses.r1_penalty {want:.5f}. Sum the squared "
+            "gradient over "
             "all non-batch axes (tf.range(1, tf.rank(g)) works for images and videos alike)"
         )
 
@@ -104,8 +113,11 @@ def _reference_shift(images, dy, dx):
 
 
 def check_shift(my_shift) -> None:
-    """Exercise 13.3: ``my_shift(images, dy, dx)`` moves every image down by ``dy`` and right by ``dx``
-    pixels (negative: up / left), fills the uncovered border with -1, keeps the shape, and is differentiable."""
+    """Exercise 13.3: ``my_shift(images, dy, dx)`` shifts images ``(B, H, W, C)``.
+
+    Every image moves down by ``dy`` and right by ``dx`` pixels (negative: up / left);
+    the uncovered border is filled with -1, the shape is kept, and it is differentiable.
+    """
     rng = np.random.default_rng(0)
     images = rng.uniform(-1, 1, (3, 8, 10, 2)).astype(np.float32)
     for dy, dx in ((0, 0), (2, 0), (0, 3), (-1, 2), (3, -4), (-2, -2)):
@@ -122,15 +134,19 @@ def check_shift(my_shift) -> None:
         if not np.allclose(got, want, atol=1e-6):
             if np.allclose(got, _reference_shift(images, -dy, -dx), atol=1e-6):
                 raise AssertionError(
-                    f"dy={dy}, dx={dx}: you shift the wrong way; positive dy moves the content *down*"
+                    f"dy={dy}, dx={dx}: you shift the wrong way; positive dy moves the content "
+                    "*down*"
                 )
             if np.allclose(got, np.roll(images, (dy, dx), axis=(1, 2)), atol=1e-6) and (dy or dx):
                 raise AssertionError(
-                    "tf.roll wraps pixels around to the other side; fill the uncovered border with -1 instead"
+                    "tf.roll wraps pixels around to the other side; fill the uncovered border with "
+                    "-1 instead"
                 )
             raise AssertionError(
-                f"dy={dy}, dx={dx}: the output differs from the shifted images. out[:, i, j] must be "
-                "images[:, i - dy, j - dx] inside the frame and -1 where that pixel is outside. Hint: tf.pad by "
+                f"dy={dy}, dx={dx}: the output differs from the shifted images. out[:, i, j] must "
+                "be "
+                "images[:, i - dy, j - dx] inside the frame and -1 where that pixel is outside. "
+                "Hint: tf.pad by "
                 "|dy|, |dx| with constant_values=-1, then slice an H x W window"
             )
         grad = tape.gradient(total, x)
@@ -144,5 +160,8 @@ def check_shift(my_shift) -> None:
             np.asarray(grad),
             kept,
             atol=1e-6,
-            err_msg="the gradient must be 1 for pixels that stay in the frame and 0 for those shifted out",
+            err_msg=(
+                "the gradient must be 1 for pixels that stay in the frame and 0 for those "
+                "shifted out"
+            ),
         )

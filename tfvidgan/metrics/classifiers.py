@@ -281,9 +281,11 @@ class DigitClassifier:
         return features, tf.nn.softmax(logits).numpy()
 
     def features(self, images, batch_size=512):
+        """``images (N, H, W, 1)`` -> 64-D features ``(N, 64)``."""
         return self.predict(images, batch_size)[0]
 
     def probs(self, images, batch_size=512):
+        """``images (N, H, W, 1)`` -> digit probabilities ``(N, 10)``."""
         return self.predict(images, batch_size)[1]
 
 
@@ -314,9 +316,11 @@ class VideoDigitClassifier:
         }
 
     def features(self, videos, batch_size=64):
+        """``videos (N, T, H, W, 1)`` -> 64-D features ``(N, 64)``."""
         return self.predict(videos, batch_size)["features"]
 
     def probs(self, videos, batch_size=64):
+        """``videos (N, T, H, W, 1)`` -> ``dict(digit=(N, 10), motion=(N, 4))`` probabilities."""
         out = self.predict(videos, batch_size)
         return {"digit": out["digit"], "motion": out["motion"]}
 

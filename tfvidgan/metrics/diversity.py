@@ -4,8 +4,8 @@ class coverage, conditional accuracy and a simple sample-diversity score.
 FID mixes "are samples realistic?" and "is every mode covered?" into one
 number.  The k-NN metrics below split the two:
 
-* precision / recall  (Kynkaanniemi et al., 2019)
-* density / coverage  (Naeem et al., 2020)
+* precision / recall  (Kynkaanniemi et al. 2019, https://arxiv.org/abs/1904.06991)
+* density / coverage  (Naeem et al. 2020, https://arxiv.org/abs/2002.09797)
 
 Shapes: features ``(N, D)``; labels ``(N,)`` integers (or ``(N, K)`` scores,
 reduced with argmax); samples ``(N, ...)`` images or videos in [-1, 1].
@@ -73,8 +73,15 @@ def precision_recall(real_features, fake_features, k=3):
     * recall    = fraction of real samples inside the *fake* manifold
       (is the real data covered?)
 
-    ``real_features (N, D)``, ``fake_features (M, D)``, both with more than
-    ``k`` rows.  Returns ``{"precision": float, "recall": float}`` in [0, 1].
+    Paper: https://arxiv.org/abs/1904.06991.
+
+    Args:
+        real_features: ``(N, D)`` features of real samples, N > k.
+        fake_features: ``(M, D)`` features of generated samples, M > k.
+        k: the neighbour whose distance sets each ball's radius (3 in the paper).
+
+    Returns:
+        ``{"precision": float, "recall": float}``, both in [0, 1].
     """
     real, fake = _check_pair(real_features, fake_features, k)
     precision = np.mean(ball_membership_counts(fake, real, knn_radii(real, k)) > 0)
@@ -93,7 +100,15 @@ def density_coverage(real_features, fake_features, k=5):
     Density is not capped at 1 (about 1 when fake matches real; > 1 when fakes
     crowd around dense real regions).  Coverage is in [0, 1] and drops when
     modes of the real data get no fake sample (mode collapse).
-    Returns ``{"density": float, "coverage": float}``.
+    Paper: https://arxiv.org/abs/2002.09797.
+
+    Args:
+        real_features: ``(N, D)`` features of real samples, N > k.
+        fake_features: ``(M, D)`` features of generated samples, M > k.
+        k: the neighbour whose distance sets each real ball's radius (5 in the paper).
+
+    Returns:
+        ``{"density": float, "coverage": float}``.
     """
     real, fake = _check_pair(real_features, fake_features, k)
     radii = knn_radii(real, k)
@@ -167,7 +182,8 @@ def conditional_accuracy(predicted_labels, requested_labels, num_classes=None):
     req = _as_labels(requested_labels, "requested_labels", num_classes)
     if pred.shape != req.shape:
         raise ValueError(
-            f"predicted_labels and requested_labels differ in length: {pred.shape[0]} vs {req.shape[0]}"
+            f"predicted_labels and requested_labels differ in length: {pred.shape[0]} vs "
+            f"{req.shape[0]}"
         )
     if num_classes is None:
         num_classes = int(max(pred.max(), req.max())) + 1
