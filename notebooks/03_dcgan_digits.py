@@ -39,7 +39,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import tfvidgan
-from tfvidgan import callbacks, course, losses, runtime, train, video_io
+from tfvidgan import callbacks, course, losses, models, runtime, video_io
 from tfvidgan.course import nb03, pick
 from tfvidgan.data import make_dataset
 from tfvidgan.layers import down_block, to_pixels, up_block
@@ -312,7 +312,7 @@ show(np.concatenate(rows), ncols=10, title="latent interpolation: left z0, right
 # ## The same thing through a config
 #
 # The command line (`tfvidgan train --model dcgan --preset demo --out runs/dcgan`) reads a
-# `TrainConfig`. `tfvidgan.train.build_model` turns one into exactly the build + compile you wrote
+# `TrainConfig`. `tfvidgan.models.build` turns one into exactly the build + compile you wrote
 # above, so a notebook and a script stay interchangeable (`pack=1`: the preset's own discriminator
 # judges pairs, as explained above; ours judged single images):
 
@@ -333,7 +333,7 @@ print(
         )
     }
 )
-same = train.build_model(cfg)
+same = models.build(cfg)
 print(
     "generator parameters:",
     same.generator.count_params(),

@@ -46,7 +46,7 @@ import tensorflow as tf
 from IPython.display import Markdown, display
 
 import tfvidgan
-from tfvidgan import course, data, metrics, runtime, train, video_io
+from tfvidgan import course, data, metrics, models, runtime, train, video_io
 from tfvidgan.config import get_config
 from tfvidgan.course import nb05, pick
 from tfvidgan.layers import Sampling
@@ -372,7 +372,7 @@ plt.show()
 #
 # Now the adversarial route, with the configuration system of notebook 03: the `dcgan` `demo` preset
 # (latent 64, same 32-filter networks, batch 64, Adam 2e-4, a discriminator that judges pairs of images as in
-# PacGAN, end of notebook 03), `train.build_model` and `train.make_dataset`.
+# PacGAN, end of notebook 03), `models.build` and `train.make_dataset`.
 # For a fair comparison both models take the **same number of updates** (`train_steps`) **on the same batches**.
 # A GAN step costs about 1.5x a VAE step on the CPU: it runs the discriminator on real and fake images and updates
 # two networks.
@@ -388,7 +388,7 @@ cfg = get_config(
 )
 print(cfg)
 runtime.set_seed(0)
-gan = train.build_model(cfg)
+gan = models.build(cfg)
 start = time.monotonic()
 gan.fit(
     train.make_dataset(cfg),
