@@ -31,6 +31,8 @@ FAMILY_OPTIONS = (
     "conditioning",
     "ema",
     "kl_beta",
+    "motion_dim",
+    "recurrent",
 )
 
 
@@ -58,6 +60,8 @@ class TrainConfig:
     info_codes: int = 0  # dcgan, vgan: InfoGAN code of this many categories in z (0 = off)
     info_weight: float = 1.0  # dcgan, vgan: weight of the InfoGAN code loss
     pack: int = 1  # dcgan, vgan: PacGAN, samples judged at once (1 = off)
+    motion_dim: int = 0  # mocogan (+ video_cgan, image_to_video): size of the per-frame motion code
+    recurrent: str = "gru"  # mocogan (+ video_cgan, image_to_video): motion cell, "gru" or "lstm"
 
     # --- optimisation
     batch_size: int = 64

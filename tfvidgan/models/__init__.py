@@ -35,6 +35,9 @@ FAMILIES: dict[str, Family] = {
     "vgan": Family("vgan", "video", "moving_digits"),
     "tgan": Family("tgan", "video", "moving_digits"),
     "video_vae": Family("video_vae", "video", "moving_digits"),
+    "mocogan": Family("mocogan", "video", "moving_digits"),
+    "video_cgan": Family("video_cgan", "video", "moving_digits", conditional=True),
+    "image_to_video": Family("image_to_video", "video", "moving_digits"),
 }
 
 

@@ -87,6 +87,10 @@ class GAN(keras.Model):
             the batch size must be a multiple of it.
     """
 
+    # True where sample(num, num_frames=N) draws clips longer than the training ones (MoCoGAN's
+    # recurrent motion); `tfvidgan sample --num-frames` refuses the families that cannot.
+    can_extend = False
+
     def __init__(
         self,
         generator,
