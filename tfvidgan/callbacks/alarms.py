@@ -179,28 +179,16 @@ class _Alarm(keras.callbacks.Callback):
 class WeightGuard(NaNGuard):
     """Stop when a loss *or a weight* becomes NaN/Inf (a :class:`NaNGuard` checking weights too).
 
-    **Failure.** One exploding update (learning rate too high, a critic
-    without a Lipschitz constraint, float16 overflow) turns weights into
-    Inf/NaN; every later step is garbage. The losses usually show it one step
-    later, but not always: batch-norm *moving* statistics are only used at
-    inference, so a NaN there leaves the training losses finite while every
-    sample you generate is NaN.
+    Losses can stay finite while batch-norm moving statistics are NaN (they are
+    used only at inference), so every ``every`` generator steps and at each
+    epoch end the model's floating-point weights are tested. On failure it sets
+    ``tripped`` (naming the bad variables) and stops training; pass it as
+    ``nan_guard`` to :class:`~tfvidgan.callbacks.Checkpoint` so bad weights are
+    never saved.
 
-    **Check.** Every ``every`` generator steps and at the end of every epoch
-    (before :class:`~tfvidgan.callbacks.Checkpoint` saves, if this callback is
-    listed first) it tests all floating-point weights of the model with
-    ``tf.math.is_finite``; ``include_optimizer=True`` also tests the
-    optimizer state (Adam's moments).
-
-    **Protocol.** Exactly like :class:`NaNGuard`: on failure it sets
-    ``tripped`` to a message naming the bad variables and sets
-    ``model.stop_training = True``. Pass it as ``nan_guard`` to
-    :class:`~tfvidgan.callbacks.Checkpoint` so the bad weights are never saved.
-
-    **What to do.** Resume from the last good checkpoint with a lower learning
-    rate (``--d-lr``/``--g-lr``), ``--gradient-penalty 10`` or
-    ``--spectral-norm`` for the critic, or ``--precision float32`` if it
-    happened under mixed precision.
+    Args:
+        every: generator steps between weight checks.
+        include_optimizer: also check the optimizers' state (Adam's moments).
     """
 
     def __init__(self, every: int = 50, include_optimizer: bool = False):
@@ -286,39 +274,22 @@ RATIO_LOSSES = ("non_saturating", "least_squares")
 class LossRatioAlarm(_Alarm):
     """Warn when the discriminator (or the generator) wins too easily for too long.
 
-    **Failure.** The two networks play a game; learning needs both to keep
-    up. If D becomes near-perfect it rejects every fake confidently: its loss
-    goes to 0, the generator's loss keeps growing and the gradients it passes
-    to G carry little useful signal, so G stops improving (worst with the
-    ``minimax`` loss, whose gradient vanishes). If G "wins", D cannot tell real
-    from fake any more although the samples are still poor: D is too weak,
-    too slow or over-regularised, or G found a few outputs that D happens to
-    accept (often mode collapse).
+    Two signals, averaged over the last ``window`` batches: the loss ratio
+    ``g_loss / d_loss`` (non-saturating and least-squares losses only; 0.5 at
+    the equilibrium D = 1/2) and the score gap ``real_score - fake_score``
+    (every loss; thresholds per loss in :data:`GAP_THRESHOLDS`). Notebook 13
+    shows both failures and their fixes.
 
-    **Two signals**, both averaged over the last ``window`` batches:
-
-    * *Loss ratio* ``g_loss / d_loss`` (only for the ``non_saturating`` and
-      ``least_squares`` losses, whose values are positive; at the
-      equilibrium D(x) = 1/2 the ratio is 0.5 for both). D wins when it
-      exceeds ``d_wins_ratio`` (default 10, e.g. d_loss 0.3 and g_loss 3);
-      G wins when ``d_loss / g_loss`` exceeds ``g_wins_ratio`` (default 6, e.g.
-      d_loss 2.1 and g_loss 0.35).
-    * *Score gap* ``real_score - fake_score``: the mean D output on real
-      minus on fake samples, for every loss. D wins above ``gap_high``; G
-      wins below ``gap_low`` (fakes scored as *more* real than reals). With
-      ``"auto"`` the thresholds come from :data:`GAP_THRESHOLDS` for the
-      model's loss. For ``wasserstein`` and ``hinge`` the losses can be
-      negative and their ratio means nothing: use the gap. With
-      ``wasserstein`` the gap is the critic's estimate of the Wasserstein
-      distance, which should *fall* during training but has no natural
-      scale, so ``gap_high`` is off by default: watch the ``real_score`` and
-      ``fake_score`` curves and set ``gap_high`` to a few times the gap you
-      see after the first epochs.
-
-    Brief phases where one side leads are normal (D usually leads early),
-    hence the long ``window`` and an optional ``warmup`` (batches ignored at
-    the start). ``loss="auto"`` reads ``model.loss_name`` (set by
-    :meth:`GAN.compile <tfvidgan.models.base.GAN.compile>`).
+    Args:
+        window: batches averaged before a signal is judged.
+        d_wins_ratio: ``g_loss / d_loss`` above which D wins (None = off).
+        g_wins_ratio: ``d_loss / g_loss`` above which G wins (None = off).
+        gap_high: score gap above which D wins; "auto" reads :data:`GAP_THRESHOLDS`.
+        gap_low: score gap below which G wins; "auto" reads :data:`GAP_THRESHOLDS`.
+        loss: the loss name; "auto" reads ``model.loss_name``.
+        warmup: batches ignored at the start (D usually leads early).
+        running_means: the logs are Keras running means (see the module docstring).
+        verbose: print alarms as they fire.
     """
 
     def __init__(
@@ -418,27 +389,17 @@ class LossRatioAlarm(_Alarm):
 class GradientNormAlarm(_Alarm):
     """Warn when generator or discriminator gradients explode or vanish.
 
-    Reads the ``d_grad_norm`` and ``g_grad_norm`` logs (the global L2 norm of
-    all gradients of one network in one step) and compares their mean over
-    the last ``window`` batches with two thresholds.
+    Compares the mean of the ``d_grad_norm`` / ``g_grad_norm`` logs over the
+    last ``window`` batches with two thresholds (a small DCGAN sits around
+    0.1 to 10); under ``mixed_float16`` it divides by the loss scale first.
 
-    **Exploding** (mean above ``max_norm``, default 100; a small DCGAN sits
-    around 0.1 to 10): steps are huge, the weights jump around and often end
-    in NaN (see :class:`WeightGuard`). Lower that network's learning rate,
-    add ``--gradient-penalty 10`` (WGAN-GP) or ``--spectral-norm`` to tame
-    the discriminator, or check the data range ([-1, 1]).
-
-    **Vanishing** (mean below ``min_norm``, default 1e-4): the network has
-    stopped learning. For the generator this is the classic symptom of a
-    saturated discriminator with the ``minimax`` loss: use
-    ``non_saturating`` (or ``hinge``/``wasserstein``) and the fixes listed by
-    :class:`LossRatioAlarm`. For either network it can also mean dead ReLUs
-    or a learning rate so low that nothing moves.
-
-    The right thresholds depend on the model size and loss: look at the
-    norms in ``history.csv`` of a healthy run and set them a factor of
-    100 to 1000 away. Under ``mixed_float16`` the logged norms are of the
-    *scaled* loss; the alarm divides by the optimizer's current loss scale.
+    Args:
+        window: batches averaged before the norms are judged.
+        max_norm: mean norm above which gradients explode (None = off).
+        min_norm: mean norm below which gradients vanish (None = off).
+        warmup: batches ignored at the start.
+        running_means: the logs are Keras running means (see the module docstring).
+        verbose: print alarms as they fire.
     """
 
     def __init__(
@@ -506,31 +467,22 @@ def _as_batch(real_batch):
 class ModeCollapseMonitor(keras.callbacks.Callback):
     """Warn when generated samples become much less diverse than real data.
 
-    **Failure.** In mode collapse the generator maps many different latents
-    to the same few outputs, because those fool the current discriminator.
-    The losses can look perfectly healthy; the samples give it away.
+    Every ``every_epochs`` epochs it draws ``num`` samples from fresh seeded
+    latents and compares their :func:`~tfvidgan.metrics.diversity.sample_diversity`
+    (mean pairwise L2 distance) with a reference: ``real_batch``'s, or the
+    first check's. Each check is appended to ``history``.
 
-    **Check.** Every ``every_epochs`` epochs it generates ``num`` samples
-    from fresh latents (a seeded generator, so runs are reproducible) and
-    computes :func:`~tfvidgan.metrics.diversity.sample_diversity` (mean
-    pairwise L2 distance). The *ratio* to a reference diversity is what
-    counts: that of ``real_batch`` (real samples in [-1, 1] or uint8, or a
-    ``(samples, labels)`` pair) or, if none is given, of the first check
-    (which then cannot see a collapse that already happened in epoch 1). It
-    warns when the ratio drops below ``threshold`` (default 0.3). The first
-    ``warmup_epochs`` checks (default 1) are recorded but never warn: a
-    freshly initialised generator produces nearly the same blurry output for
-    every latent, which is not yet a collapse. Each check
-    appends ``{"epoch", "step", "diversity", "reference", "ratio"}`` to
-    ``history``; with ``add_to_logs=True`` the diversity and ratio are also
-    added to the epoch logs (so ``CSVLogger`` records them, if it is listed
-    after this callback).
-
-    **What to do.** Mini-batch discrimination or minibatch standard
-    deviation features in D, a loss with better gradients (``wasserstein``
-    with ``--gradient-penalty 10``, or ``hinge`` with ``--spectral-norm``),
-    lower learning rates, and an R1 penalty. A collapsed run rarely
-    recovers: restart from an earlier checkpoint with the fix.
+    Args:
+        real_batch: real samples (in [-1, 1] or uint8, or a ``(samples, labels)``
+            pair) whose diversity is the reference; None = the first check's.
+        num: samples drawn per check (at least 2).
+        threshold: diversity ratio below which it warns.
+        seed: seed of the latents' NumPy generator.
+        every_epochs: epochs between checks.
+        warmup_epochs: first checks that never warn (a fresh generator draws
+            the same blur for every latent, which is not yet a collapse).
+        add_to_logs: add ``sample_diversity`` and ``diversity_ratio`` to the epoch logs.
+        verbose: print the warning as it fires.
     """
 
     def __init__(
