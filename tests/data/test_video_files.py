@@ -330,3 +330,13 @@ def test_tfio_backend_missing_is_a_clear_error(folder):
         pytest.skip("tensorflow-io loads here: the missing-backend message cannot be shown")
     with pytest.raises(ValueError, match="tensorflow-io.*backend='auto'"):
         vf.video_clips(folder, 4, backend="tfio")
+
+
+def test_without_cache_decoding_stops_after_the_last_needed_frame(tmp_path, monkeypatch):
+    path = vio.write_mp4(tmp_path / "long.mp4", counter_video(t=24))
+    seen = []
+    original = vf.decode_frames
+    monkeypatch.setattr(vf, "decode_frames", lambda *a, **k: seen.append(k) or original(*a, **k))
+    clip = collect(vf.video_clips(path, 4, image_size=16, sampling="even"))[0]
+    assert frame_index(frame_values(clip)).tolist() == [10, 11, 12, 13]  # the middle clip
+    assert [k.get("max_frames") for k in seen] == [14]  # frames 14..23 never decoded

@@ -784,26 +784,46 @@ def video_clips(
     ]
     h, w = size
 
-    def py_decode(path, step, cache_file):
+    def py_decode(path, step, cache_file, estimate, rand):
+        """-> (frames, presampled). Without a cache, the clips are chosen here from the
+        probed frame count, so decoding stops after the last frame a clip needs and only
+        those frames are converted and resized ("presampled": clip after clip)."""
         path, cache_file = path.numpy().decode(), cache_file.numpy().decode()
+        empty = np.zeros((0, h, w, channels), np.uint8)
         if cache_file and os.path.exists(cache_file):
             try:
-                return np.load(cache_file)
+                return np.load(cache_file), False
             except (OSError, ValueError):  # a damaged cache file: decode again
                 pass
+        step_value = float(step.numpy())
+        kwargs = dict(frame_step=step_value, image_size=size, resize=resize,
+                      channels=channels, backend=backend)  # fmt: skip
+        expected = len(kept_frame_indices(int(estimate.numpy()), step_value))
+        early = not cache_file and expected >= num_frames
         try:
-            frames = decode_frames(
-                path, frame_step=float(step.numpy()), image_size=size, resize=resize,
-                channels=channels, backend=backend,
-            )  # fmt: skip
+            if early:
+                rng = np.random.default_rng([seed, int(rand.numpy()) & 0xFFFFFFFF])
+                starts = clip_starts(expected, num_frames, clips_per_video, sampling, rng)
+                frames = decode_frames(path, max_frames=int(starts.max()) + num_frames, **kwargs)
+                if len(frames) >= num_frames:
+                    if len(frames) < starts.max() + num_frames:  # the count was an estimate
+                        starts = clip_starts(
+                            len(frames), num_frames, clips_per_video, sampling, rng
+                        )
+                    idx = (starts[:, None] + np.arange(num_frames)[None, :]).reshape(-1)
+                    return frames[idx], True
+                if len(frames) > 0:  # shorter than its header said: decode it all below
+                    early = False
+            if not early:
+                frames = decode_frames(path, **kwargs)
         except Exception as err:  # noqa: BLE001 - a file that broke after probing
             warned.once(
                 path, f"video_clips: skipping '{path}': decoding failed ({_first_line(err)})"
             )
-            return np.zeros((0, h, w, channels), np.uint8)
+            return empty, False
         if len(frames) == 0:
             warned.once(path, f"video_clips: skipping '{path}': no frame could be decoded")
-            return np.zeros((0, h, w, channels), np.uint8)
+            return empty, False
         if short == "skip" and len(frames) < num_frames:
             warned.once(
                 path,
@@ -814,7 +834,7 @@ def video_clips(
             tmp = f"{cache_file}.{os.getpid()}.{threading.get_ident()}.tmp.npy"
             np.save(tmp, frames)
             os.replace(tmp, cache_file)  # atomic: a half-written cache never exists
-        return frames
+        return frames, False
 
     def graph_gif(path, step):
         frames = tf.io.decode_gif(tf.io.read_file(path))  # (T, H, W, 3) uint8, in the graph
@@ -826,26 +846,33 @@ def video_clips(
             frames = tf.image.rgb_to_grayscale(frames)
         return _tf_resize(frames, size, resize)
 
-    def load(path, step, cache_file, gif, label, rand):
+    def load(path, step, cache_file, gif, label, estimate, rand):
+        args = [path, step, cache_file, estimate, rand]
         if cache is None:
-            frames = tf.cond(
+            frames, presampled = tf.cond(
                 gif,
-                lambda: graph_gif(path, step),
-                lambda: tf.py_function(py_decode, [path, step, cache_file], tf.uint8),
+                lambda: (graph_gif(path, step), tf.constant(False)),
+                lambda: tuple(tf.py_function(py_decode, args, [tf.uint8, tf.bool])),
             )
         else:  # one code path reads and writes the cache (GIFs included)
-            frames = tf.py_function(py_decode, [path, step, cache_file], tf.uint8)
+            frames, presampled = tf.py_function(py_decode, args, [tf.uint8, tf.bool])
         frames = tf.ensure_shape(frames, [None, h, w, channels])
-        return frames, label, rand
+        return frames, tf.ensure_shape(presampled, []), label, rand
 
-    def long_enough(frames, label, rand):
+    def long_enough(frames, presampled, label, rand):
         n = tf.shape(frames)[0]
         return n >= num_frames if short == "skip" else n > 0
 
-    def to_clips(frames, label, rand):
+    def to_clips(frames, presampled, label, rand):
         n = tf.shape(frames)[0]
         seed_pair = tf.stack([rand, tf.constant(seed, tf.int64)])
-        idx = _tf_clip_indices(n, num_frames, clips_per_video, sampling, short, seed_pair)
+        idx = tf.cond(
+            presampled,
+            lambda: tf.reshape(
+                tf.range(clips_per_video * num_frames), [clips_per_video, num_frames]
+            ),
+            lambda: _tf_clip_indices(n, num_frames, clips_per_video, sampling, short, seed_pair),
+        )
         clips = tf.gather(frames, idx)  # (clips_per_video, num_frames, h, w, C)
         labels_ = tf.fill([clips_per_video], label)
         return tf.data.Dataset.from_tensor_slices((clips, labels_))
@@ -861,6 +888,7 @@ def video_clips(
             cache_files,
             is_gif,
             np.asarray(label_values, np.int32),
+            np.asarray([infos[i].frames for i in keep], np.int64),
         )
     )
     if shuffle:
