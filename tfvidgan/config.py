@@ -83,6 +83,10 @@ class TrainConfig:
     precision: str = "auto"  # "auto", "float32", "mixed_bfloat16" or "mixed_float16"
     seed: int = 0
     max_minutes: float | None = None  # stop early (and save) after this much training time
+    strategy: str = "auto"  # tf.distribute: "auto", "one", "mirrored", "multiworker" or "tpu"
+    checkpoint_every: int = 0  # save every this many steps (0 = every steps_per_epoch steps)
+    checkpoint_minutes: float = 0  # also save every this many minutes of training (0 = off)
+    keep_checkpoints: int = 3  # newest checkpoints kept; resume falls back to an older one
 
     def to_json(self) -> str:
         return json.dumps(dataclasses.asdict(self), indent=2)

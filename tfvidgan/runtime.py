@@ -1,4 +1,4 @@
-"""Runtime set-up: precision policy, seeds and device facts.
+"""Runtime set-up: precision policy, seeds, device facts and the tf.distribute strategy.
 
 Mixed precision is the cheapest speed-up a GAN gets on a modern machine:
 
@@ -11,6 +11,24 @@ Mixed precision is the cheapest speed-up a GAN gets on a modern machine:
 
 :func:`choose_precision` makes that choice; pass ``precision="float32"`` (or set
 the environment variable ``TFVIDGAN_PRECISION``) to override it.
+
+:func:`make_strategy` builds the ``tf.distribute`` strategy that training runs
+under (``TrainConfig.strategy``, ``--strategy``):
+
+=================  ===============================================================
+``"auto"``         ``"mirrored"`` when more than one GPU is visible, else ``"one"``
+``"one"``          one device: the first GPU, else the CPU (the default strategy)
+``"mirrored"``     every local GPU (or every logical CPU device), one copy of the
+                   weights each; gradients are summed across them every step
+``"multiworker"``  several machines, each described by ``$TF_CONFIG``
+                   (``MultiWorkerMirroredStrategy``)
+``"tpu"``          a TPU (``TPUStrategy``; Colab and Cloud TPU VMs)
+=================  ===============================================================
+
+Under any of them ``fit`` splits each global batch of ``batch_size`` across the
+replicas, and the GAN step divides its mean losses by the number of replicas
+(:func:`tfvidgan.models.base.per_replica`), so an update equals the one-device
+update on the same global batch.
 """
 
 from __future__ import annotations
@@ -76,3 +94,85 @@ def set_precision(precision: str = "auto") -> str:
 def set_seed(seed: int) -> None:
     """Seed Python, NumPy, TensorFlow and Keras in one call."""
     keras.utils.set_random_seed(int(seed))
+
+
+STRATEGIES = ("auto", "one", "mirrored", "multiworker", "tpu")
+
+
+class StrategyError(ValueError):
+    """The machine cannot provide the strategy asked for, or the run does not fit it."""
+
+
+def strategy_name(strategy) -> str:
+    """The :data:`STRATEGIES` name of a built strategy (``"one"`` for the default one)."""
+    kinds = {
+        tf.distribute.MirroredStrategy: "mirrored",
+        tf.distribute.MultiWorkerMirroredStrategy: "multiworker",
+        tf.distribute.TPUStrategy: "tpu",
+    }
+    return next((name for kind, name in kinds.items() if isinstance(strategy, kind)), "one")
+
+
+def make_strategy(name: str = "auto"):
+    """Build the ``tf.distribute`` strategy ``name`` (one of :data:`STRATEGIES`).
+
+    Call it before building models (and, for ``"multiworker"``, before anything
+    else touches TensorFlow's devices); build the models inside
+    ``strategy.scope()``. Raises :class:`StrategyError` with one clear line when
+    this machine cannot provide it.
+    """
+    if name not in STRATEGIES:
+        raise StrategyError(f"unknown strategy {name!r}; choose one of {', '.join(STRATEGIES)}")
+    gpus = tf.config.list_physical_devices("GPU")
+    if name == "auto":
+        name = "mirrored" if len(gpus) > 1 else "one"
+    if name == "one":
+        return tf.distribute.get_strategy()  # the default strategy: no copies, no all-reduce
+    if name == "mirrored":  # every GPU; on a machine without, every logical CPU device
+        cpus = [d.name for d in tf.config.list_logical_devices("CPU")]
+        return tf.distribute.MirroredStrategy(None if gpus else cpus)
+    if name == "multiworker":
+        if "TF_CONFIG" not in os.environ:
+            raise StrategyError(
+                "--strategy multiworker needs $TF_CONFIG on every machine, e.g. "
+                '{"cluster": {"worker": ["host1:12345", "host2:12345"]}, '
+                '"task": {"type": "worker", "index": 0}}'
+            )
+        try:
+            return tf.distribute.MultiWorkerMirroredStrategy()
+        except (RuntimeError, ValueError) as err:
+            raise StrategyError(f"--strategy multiworker could not start ({err})") from None
+    try:  # tpu
+        resolver = tf.distribute.cluster_resolver.TPUClusterResolver()
+        tf.config.experimental_connect_to_cluster(resolver)
+        tf.tpu.experimental.initialize_tpu_system(resolver)
+    except (ValueError, RuntimeError, tf.errors.OpError) as err:
+        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise StrategyError(
+            f"--strategy tpu: this machine has no TPU ({first}); use --strategy auto"
+        ) from None
+    return tf.distribute.TPUStrategy(resolver)
+
+
+def check_batch_size(strategy, batch_size: int) -> int:
+    """The per-replica batch size; refuses a global batch the replicas cannot share."""
+    replicas = strategy.num_replicas_in_sync
+    nearest = replicas * max(1, batch_size // replicas)
+    if batch_size % replicas:
+        raise StrategyError(
+            f"batch_size {batch_size} cannot be split across {replicas} replicas: "
+            f"use a multiple of {replicas}, e.g. --batch-size {nearest}"
+        )
+    return batch_size // replicas
+
+
+def is_chief(strategy) -> bool:
+    """True on the worker that writes files (the only one unless ``"multiworker"``)."""
+    resolver = getattr(strategy, "cluster_resolver", None)
+    if resolver is None or not getattr(resolver, "task_type", None):
+        return True
+    return resolver.task_type in ("chief", None) or (
+        resolver.task_type == "worker"
+        and resolver.task_id == 0
+        and "chief" not in resolver.cluster_spec().as_dict()
+    )

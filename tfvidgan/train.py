@@ -20,7 +20,43 @@ from tfvidgan.runs import check_writable, load_config, write_run_outputs
 
 
 class TrainingDiverged(RuntimeError):
-    """A loss or weight became NaN/Inf; the last good checkpoint was kept."""
+    """A loss or weight became NaN/Inf; the last good checkpoint (if any) was kept."""
+
+
+# fields a resumed run takes from the new command, not from the run's config.json
+RUN_FIELDS = ("steps", "max_minutes", "checkpoint_every", "checkpoint_minutes", "keep_checkpoints")
+RUN_FIELDS += ("strategy", "precision")  # checked against the checkpoint's
+
+
+def check_run_fields(cfg: TrainConfig) -> None:
+    """Refuse step counts and checkpoint intervals that cannot mean anything."""
+    for name in ("steps", "steps_per_epoch", "keep_checkpoints"):
+        if getattr(cfg, name) < 1:
+            flag = "--" + name.replace("_", "-")
+            raise ValueError(f"{flag} must be at least 1, got {getattr(cfg, name)}")
+    for name in ("checkpoint_every", "checkpoint_minutes"):
+        if getattr(cfg, name) < 0:
+            flag = "--" + name.replace("_", "-")
+            raise ValueError(
+                f"{flag} must be positive (or 0, the default), got {getattr(cfg, name)}"
+            )
+    if cfg.max_minutes is not None and cfg.max_minutes <= 0:
+        raise ValueError(f"--max-minutes must be positive, got {cfg.max_minutes}")
+
+
+def check_resume(info: dict, strategy_name: str, replicas: int, precision: str) -> None:
+    """A run resumes only under the strategy and precision it was trained with."""
+    was = info.get("strategy"), info.get("replicas"), info.get("precision")
+    if was[0] is not None and (was[0], was[1]) != (strategy_name, replicas):
+        raise runtime.StrategyError(
+            f"this run was trained with --strategy {was[0]} on {was[1]} replica(s), not "
+            f"{strategy_name} on {replicas}: resume it as it was trained, or use another --out"
+        )
+    if was[2] is not None and was[2] != precision:
+        raise ValueError(
+            f"this run was trained in {was[2]}, not {precision}: resume it with "
+            f"--precision {was[2]}, or use another --out"
+        )
 
 
 def resolve_data(cfg: TrainConfig) -> TrainConfig:
@@ -62,23 +98,36 @@ def train(cfg: TrainConfig, out_dir, extra_callbacks=(), verbose=None, write_out
     Returns the trained model. Raises :class:`TrainingDiverged` if a loss
     becomes NaN/Inf (the last good checkpoint stays in ``out_dir``).
     """
+    check_run_fields(cfg)
+    strategy = runtime.make_strategy(cfg.strategy)  # first: multiworker must start early
     out = check_writable(out_dir)
-    if latest_checkpoint(out) is not None:
+    info = latest_checkpoint(out)  # the newest intact checkpoint; damaged ones are skipped
+    if info is not None:
         saved = load_config(out)
         if saved.model != cfg.model:
             raise ValueError(
                 f"{out} holds a {saved.model!r} run, not {cfg.model!r}: "
                 f"use another --out or --model {saved.model}"
             )
-        cfg = TrainConfig.from_dict(
-            {**saved.__dict__, "steps": cfg.steps, "max_minutes": cfg.max_minutes}
-        )
+        cfg = TrainConfig.from_dict({**saved.__dict__, **{k: getattr(cfg, k) for k in RUN_FIELDS}})
     cfg = resolve_data(cfg)
+    name, replicas = runtime.strategy_name(strategy), strategy.num_replicas_in_sync
+    runtime.check_batch_size(strategy, cfg.batch_size)
+    if name == "multiworker" and (cfg.max_minutes or cfg.checkpoint_minutes):
+        raise runtime.StrategyError(
+            "--strategy multiworker stops and saves by steps only (workers' clocks differ): "
+            "use --steps and --checkpoint-every instead of --max-minutes/--checkpoint-minutes"
+        )
 
     runtime.set_seed(cfg.seed)
-    runtime.set_precision(cfg.precision)
-    model = models.build(cfg)
-    step = restore_checkpoint(model, out) if latest_checkpoint(out) else 0
+    precision = runtime.set_precision(cfg.precision)
+    if info is not None:
+        check_resume(info, name, replicas, precision)
+    with strategy.scope():  # both optimizers are created here, so they are mirrored too
+        model = models.build(cfg)
+        model.build_optimizers()
+        model.built = True  # its networks are: spares fit a symbolic call under a strategy
+        step = restore_checkpoint(model, out) if info else 0
     (out / "config.json").write_text(cfg.to_json())
     if step >= cfg.steps:
         print(f"{out} already has {step} of {cfg.steps} steps; nothing to train (raise --steps)")
@@ -90,7 +139,16 @@ def train(cfg: TrainConfig, out_dir, extra_callbacks=(), verbose=None, write_out
         callbacks = [
             budget,
             guard,
-            cb.Checkpoint(out, nan_guard=guard),  # the guard must run before Checkpoint
+            cb.Checkpoint(  # the guard must run before Checkpoint
+                out,
+                every_epochs=0,
+                every_steps=cfg.checkpoint_every or cfg.steps_per_epoch,
+                every_minutes=cfg.checkpoint_minutes,
+                keep=cfg.keep_checkpoints,
+                nan_guard=guard,
+                chief=runtime.is_chief(strategy),
+                info={"strategy": name, "replicas": replicas, "precision": precision},
+            ),
             keras.callbacks.CSVLogger(str(out / "history.csv"), append=step > 0),
             *alarms,
             *extra_callbacks,
@@ -101,7 +159,7 @@ def train(cfg: TrainConfig, out_dir, extra_callbacks=(), verbose=None, write_out
         if verbose is None:
             verbose = 1 if sys.stdout.isatty() or "ipykernel" in sys.modules else 2
         model.fit(
-            make_dataset(cfg),
+            make_dataset(cfg).skip(step),  # the data position: one batch per step
             epochs=epochs,
             initial_epoch=first_epoch,
             shuffle=False,
@@ -110,8 +168,14 @@ def train(cfg: TrainConfig, out_dir, extra_callbacks=(), verbose=None, write_out
             verbose=verbose,
         )
         if guard.tripped:
+            last = latest_checkpoint(out)
+            kept = (
+                f"The last good checkpoint in {out} ({last['latest']}) is kept"
+                if last
+                else f"No checkpoint was written before that, so {out} holds none"
+            )
             raise TrainingDiverged(
-                f"training diverged: {guard.tripped}. The last good checkpoint in {out} is kept. "
+                f"training diverged: {guard.tripped}. {kept}. "
                 "Try a lower learning rate (--d-lr/--g-lr), --gradient-penalty 10 or "
                 "--spectral-norm, then rerun."
             )
