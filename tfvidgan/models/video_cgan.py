@@ -111,9 +111,7 @@ def build_discriminator(
     frame_features.name = "frame_features"
     frames = ops.reshape(RandomFrames(k)(x), (-1, image_size, image_size, channels))  # (B * k, ...)
     frame_labels = ops.reshape(ops.repeat(ops.reshape(y, (-1, 1)), k, axis=1), (-1,))  # (B * k,)
-    frame_logits = layers.Reshape((k,), dtype="float32")(
-        projected(frame_features(frames), frame_labels)
-    )
+    frame_logits = ops.reshape(projected(frame_features(frames), frame_labels), (-1, k))  # (B, k)
     video_logits = layers.Reshape((k,), dtype="float32")(
         layers.RepeatVector(k, dtype="float32")(video_logit)
     )
