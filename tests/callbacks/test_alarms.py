@@ -1,6 +1,7 @@
-"""Training-health callbacks: alarms fire on sick sequences and stay silent on healthy ones."""
+"""tfvidgan.callbacks.alarms: alarms fire on sick sequences and stay silent on healthy ones."""
 
 import glob
+import re
 import warnings
 
 import keras
@@ -8,7 +9,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from tfvidgan import health
+from tfvidgan.callbacks import alarms
 from tfvidgan.models import dcgan, vgan
 
 LATENT = 8
@@ -72,8 +73,8 @@ def _healthy_logs(n=300, seed=0):
 
 def test_per_batch_recovers_values_from_running_means():
     values = np.random.default_rng(1).uniform(0, 5, 25)
-    pb, got = health._PerBatch(), []
-    for i, v in enumerate(values):
+    pb, got = alarms._PerBatch(), []
+    for i in range(len(values)):
         batch = i % 10
         mean = values[i - batch : i + 1].mean()
         got.append(pb.update(batch, {"x": mean})["x"])
@@ -84,7 +85,7 @@ def test_per_batch_recovers_values_from_running_means():
 
 
 def test_weight_guard_trips_on_nan_weight_and_not_before(image_model):
-    guard = health.WeightGuard(every=1)
+    guard = alarms.WeightGuard(every=1)
     guard.set_model(image_model)
     guard.on_train_batch_end(0, {"d_loss": 1.0, "g_loss": 0.7})
     assert guard.tripped is None and not image_model.stop_training
@@ -103,7 +104,7 @@ def test_weight_guard_trips_on_nan_weight_and_not_before(image_model):
 
 
 def test_weight_guard_still_checks_losses(image_model):
-    guard = health.WeightGuard(every=1000)
+    guard = alarms.WeightGuard(every=1000)
     guard.set_model(image_model)
     guard.on_train_batch_end(0, {"d_loss": float("nan"), "g_loss": 0.7})
     assert guard.tripped and "d_loss" in guard.tripped
@@ -114,10 +115,10 @@ def test_weight_guard_still_checks_losses(image_model):
 
 
 def test_loss_ratio_alarm_silent_when_healthy(image_model):
-    cb = health.LossRatioAlarm(window=40)
+    cb = alarms.LossRatioAlarm(window=40)
     cb.set_model(image_model)
     with warnings.catch_warnings():
-        warnings.simplefilter("error", health.TrainingHealthWarning)
+        warnings.simplefilter("error", alarms.TrainingHealthWarning)
         _drive(cb, _healthy_logs())
     assert cb.alarms == []
 
@@ -129,9 +130,9 @@ def test_loss_ratio_alarm_fires_once_when_discriminator_wins(image_model):
     logs["g_loss"][100:] = 4.5
     logs["real_score"][100:] += 4.0
     logs["fake_score"][100:] -= 4.0
-    cb = health.LossRatioAlarm(window=40)
+    cb = alarms.LossRatioAlarm(window=40)
     cb.set_model(image_model)
-    with pytest.warns(health.TrainingHealthWarning) as record:
+    with pytest.warns(alarms.TrainingHealthWarning) as record:
         _drive(cb, logs)
     assert any("discriminator is winning" in str(w.message) for w in record)
     kinds = [a["kind"] for a in cb.alarms]
@@ -148,7 +149,7 @@ def test_alarm_does_not_chatter_around_its_threshold_but_rearms_after_a_quiet_wi
     logs["g_loss"][:] = np.where(np.arange(n) % 2 == 0, 3.6, 3.4)  # ratio wobbles around 10
     logs["g_loss"][200:300] = 0.7  # a healthy phase longer than the window...
     logs["d_loss"][200:300] = 1.3
-    cb = health.LossRatioAlarm(window=20, verbose=False)
+    cb = alarms.LossRatioAlarm(window=20, verbose=False)
     cb.set_model(image_model)
     _drive(cb, {k: v for k, v in logs.items() if k in ("d_loss", "g_loss")})
     steps = [a["step"] for a in cb.alarms if a["kind"] == "discriminator_wins_loss"]
@@ -159,9 +160,9 @@ def test_loss_ratio_alarm_fires_when_generator_dominates(image_model):
     logs = _healthy_logs()
     logs["d_loss"][:] = 2.6
     logs["g_loss"][:] = 0.2
-    cb = health.LossRatioAlarm(window=40)
+    cb = alarms.LossRatioAlarm(window=40)
     cb.set_model(image_model)
-    with pytest.warns(health.TrainingHealthWarning):
+    with pytest.warns(alarms.TrainingHealthWarning):
         _drive(cb, logs)
     assert [a["kind"] for a in cb.alarms] == ["generator_wins_loss"]
 
@@ -170,7 +171,7 @@ def test_score_gap_signal_for_hinge_loss():
     model = _dcgan("hinge")
     healthy = _healthy_logs()
     healthy["g_loss"] = -healthy["fake_score"]  # hinge losses can be negative: no ratio
-    cb = health.LossRatioAlarm(window=40)
+    cb = alarms.LossRatioAlarm(window=40)
     cb.set_model(model)
     assert cb.thresholds()["use_ratio"] is False
     _drive(cb, healthy)
@@ -179,9 +180,9 @@ def test_score_gap_signal_for_hinge_loss():
     sick["real_score"][:] = 3.5
     sick["fake_score"][:] = -3.0
     sick["g_loss"] = -sick["fake_score"]
-    cb = health.LossRatioAlarm(window=40)
+    cb = alarms.LossRatioAlarm(window=40)
     cb.set_model(model)
-    with pytest.warns(health.TrainingHealthWarning):
+    with pytest.warns(alarms.TrainingHealthWarning):
         _drive(cb, sick)
     assert [a["kind"] for a in cb.alarms] == ["discriminator_wins_gap"]
 
@@ -190,19 +191,19 @@ def test_score_gap_signal_for_hinge_loss():
 
 
 def test_gradient_norm_alarm(image_model):
-    cb = health.GradientNormAlarm(window=20)
+    cb = alarms.GradientNormAlarm(window=20)
     cb.set_model(image_model)
     with warnings.catch_warnings():
-        warnings.simplefilter("error", health.TrainingHealthWarning)
+        warnings.simplefilter("error", alarms.TrainingHealthWarning)
         _drive(cb, _healthy_logs())
     assert cb.alarms == []
 
     logs = _healthy_logs()
     logs["d_grad_norm"][150:] = 5e3
     logs["g_grad_norm"][150:] = 1e-6
-    cb = health.GradientNormAlarm(window=20)
+    cb = alarms.GradientNormAlarm(window=20)
     cb.set_model(image_model)
-    with pytest.warns(health.TrainingHealthWarning):
+    with pytest.warns(alarms.TrainingHealthWarning):
         _drive(cb, logs)
     assert sorted(a["kind"] for a in cb.alarms) == [
         "discriminator_gradients_exploding",
@@ -227,97 +228,52 @@ def test_mode_collapse_monitor_flags_constant_generator_only():
     varied = _dcgan()
     for w in _last_conv(varied).weights:
         w.assign(30 * w.numpy())
-    cb = health.ModeCollapseMonitor(real, num=8, warmup_epochs=0)
+    cb = alarms.ModeCollapseMonitor(real, num=8, warmup_epochs=0)
     cb.set_model(varied)
     with warnings.catch_warnings():
-        warnings.simplefilter("error", health.TrainingHealthWarning)
+        warnings.simplefilter("error", alarms.TrainingHealthWarning)
         cb.on_epoch_end(0, {})
     assert cb.alarms == [] and cb.history[0]["ratio"] > 0.3
 
     collapsed = _dcgan()
     for w in _last_conv(collapsed).weights:  # output = tanh(0) for every z
         w.assign(np.zeros(w.shape, "float32"))
-    cb = health.ModeCollapseMonitor(real, num=8)  # warm-up: the first epoch never warns
+    cb = alarms.ModeCollapseMonitor(real, num=8)  # warm-up: the first epoch never warns
     cb.set_model(collapsed)
     cb.on_epoch_end(0, {})
     assert cb.alarms == [] and cb.history[0]["ratio"] < 0.3
     logs = {}
     cb.add_to_logs = True
-    with pytest.warns(health.TrainingHealthWarning, match="mode collapse"):
+    with pytest.warns(alarms.TrainingHealthWarning, match="mode collapse"):
         cb.on_epoch_end(1, logs)
     assert cb.history[1]["diversity"] == pytest.approx(0.0, abs=1e-6)
     assert cb.alarms[0]["kind"] == "mode_collapse" and logs["diversity_ratio"] < 0.3
 
 
 def test_mode_collapse_monitor_uses_first_check_without_real_batch(image_model):
-    cb = health.ModeCollapseMonitor(num=4)
+    cb = alarms.ModeCollapseMonitor(num=4)
     cb.set_model(image_model)
     cb.on_epoch_end(0)
     cb.on_epoch_end(1)
     assert cb.history[0]["ratio"] == 1.0 and len(cb.history) == 2 and cb.alarms == []
 
 
-# --- TensorBoardMedia -------------------------------------------------------
+# --- inside fit, and the default set ----------------------------------------
 
 
-def _read_events(log_dir):
-    values = {}
+def _read_tags(log_dir):
+    tags = set()
     for path in glob.glob(str(log_dir / "**" / "events.out.tfevents.*"), recursive=True):
         for event in tf.compat.v1.train.summary_iterator(path):
-            for value in event.summary.value:
-                values.setdefault(value.tag, []).append((event.step, value))
-    return values
-
-
-def test_tensorboard_media_video(tmp_path):
-    model = _vgan()
-    cb = health.TensorBoardMedia(tmp_path, num=4, log_scalars=True)
-    cb.set_model(model)
-    cb.on_train_begin()
-    cb.on_epoch_end(0, {"d_loss": 1.25})
-    cb.on_epoch_end(1, {"d_loss": 1.0})
-    cb.on_train_end()
-    assert glob.glob(str(tmp_path / "train" / "events.out.tfevents.*"))  # Keras's "train" run
-    values = _read_events(tmp_path)
-    assert {"samples/frames", "samples/animation", "sample_diversity", "epoch_d_loss"} <= set(
-        values
-    )
-
-    steps, gifs = zip(*values["samples/animation"])
-    assert steps == (0, 1)
-    assert gifs[0].image.encoded_image_string.startswith(b"GIF8")
-    assert (gifs[0].image.height, gifs[0].image.width) == (2 * 16 + 1, 2 * 16 + 1)
-
-    frames = values["samples/frames"][0][1]
-    assert frames.metadata.plugin_data.plugin_name == "images"
-    width, height, png = tf.make_ndarray(frames.tensor)[:3]
-    assert png.startswith(b"\x89PNG") and (int(width), int(height)) == (4 * 17 - 1, 4 * 17 - 1)
-
-    _, scalar = values["epoch_d_loss"][1]
-    assert float(tf.make_ndarray(scalar.tensor)) == pytest.approx(1.0)
-
-
-def test_tensorboard_media_images(tmp_path, image_model):
-    cb = health.TensorBoardMedia(tmp_path, num=4)
-    cb.set_model(image_model)
-    cb.on_train_begin()
-    cb.on_epoch_end(0, {})
-    cb.on_train_end()
-    values = _read_events(tmp_path)
-    assert {"samples/grid", "sample_diversity"} <= set(values)
-    assert "samples/animation" not in values
-    png = tf.make_ndarray(values["samples/grid"][0][1].tensor)[2]
-    assert png.startswith(b"\x89PNG")
-
-
-# --- inside fit, and the default set ----------------------------------------
+            tags |= {value.tag for value in event.summary.value}
+    return tags
 
 
 def test_default_callbacks_run_inside_fit(tmp_path):
     model = _dcgan()
     real = np.random.default_rng(0).uniform(-1, 1, (16, 16, 16, 1)).astype("float32")
-    callbacks = health.default_health_callbacks(
-        "dcgan", log_dir=tmp_path, real_batch=real, include_guard=True
+    callbacks = alarms.default_health_callbacks(
+        "image", log_dir=tmp_path, real_batch=real, include_guard=True
     )
     assert [type(c).__name__ for c in callbacks] == [
         "WeightGuard",
@@ -329,59 +285,60 @@ def test_default_callbacks_run_inside_fit(tmp_path):
     model.compile(_adam(), _adam(), run_eagerly=True)
     ds = tf.data.Dataset.from_tensor_slices(real).batch(4).repeat()
     with warnings.catch_warnings():  # two steps in, the samples are far less varied than real data
-        warnings.simplefilter("ignore", health.TrainingHealthWarning)
+        warnings.simplefilter("ignore", alarms.TrainingHealthWarning)
         model.fit(ds, epochs=2, steps_per_epoch=2, verbose=0, callbacks=callbacks)
     assert callbacks[0].tripped is None
-    assert len(callbacks[3].history) == 2
-    assert "samples/grid" in _read_events(tmp_path)
-    assert isinstance(health.alarm_summary(callbacks), str)
-    assert [type(c).__name__ for c in health.default_health_callbacks("vae")] == [
-        "ModeCollapseMonitor"
+    assert [h["step"] for h in callbacks[3].history] == [2, 4]
+    assert callbacks[3].reference > 0  # from the real batch
+    assert "samples/grid" in _read_tags(tmp_path)
+
+
+@pytest.mark.parametrize("kind, num", [("image", 32), ("video", 32), ("vector", 64)])
+def test_default_callbacks_for_every_kind_of_data(kind, num):
+    callbacks = alarms.default_health_callbacks(kind, verbose=False)
+    assert [type(c).__name__ for c in callbacks] == [
+        "LossRatioAlarm",
+        "GradientNormAlarm",
+        "ModeCollapseMonitor",
     ]
-    with pytest.raises(ValueError, match="model_kind"):
-        health.default_health_callbacks("audio")
+    assert callbacks[2].num == num and not callbacks[0].verbose and not callbacks[2].verbose
 
 
-def test_sample_monitor_writes_a_gif_per_epoch_and_displays_it(tmp_path, monkeypatch):
-    import IPython.display
-
-    from tfvidgan import video_io
-    from tfvidgan.callbacks import SampleMonitor
-
-    shown = []
-    monkeypatch.setattr(IPython.display, "display", lambda obj: shown.append(obj))
-    model = _vgan()
-    monitor = SampleMonitor(tmp_path / "samples", num=4, display=True, width=120)
-    ds = (
-        tf.data.Dataset.from_tensor_slices(np.zeros((8, 4, 16, 16, 1), "float32")).batch(4).repeat()
-    )
-    model.fit(ds, epochs=2, steps_per_epoch=1, verbose=0, callbacks=[monitor])
-    assert [p.name for p in monitor.paths] == ["epoch_0001.gif", "epoch_0002.gif"]
-    assert video_io.read_video(monitor.paths[-1]).shape[0] == 4  # one grid frame per video frame
-    assert (
-        len(shown) == 2
-        and shown[-1].width == 120
-        and shown[-1].data == monitor.paths[-1].read_bytes()
-    )
+def test_default_callbacks_take_a_kind_of_data_not_a_family_name():
+    for bad in ("audio", "dcgan", "vae"):
+        with pytest.raises(ValueError, match=f"kind must be image, video or vector; got '{bad}'"):
+            alarms.default_health_callbacks(bad)
 
 
-def test_sample_grids_of_an_infogan_cycle_through_its_codes():
-    from tfvidgan.callbacks import fixed_inputs
-    from tfvidgan.models import dcgan
+def test_alarm_summary_lists_every_alarm_and_a_tripped_guard(image_model):
+    logs = _healthy_logs()
+    logs["d_loss"][:] = 2.6
+    logs["g_loss"][:] = 0.2
+    alarm = alarms.LossRatioAlarm(window=40, verbose=False)
+    alarm.set_model(image_model)
+    _drive(alarm, logs)
+    guard = alarms.NaNGuard()
+    guard.set_model(image_model)
+    assert alarms.alarm_summary([alarm, guard]).count("\n") == 0
+    guard.on_train_batch_end(0, {"g_loss": float("inf"), "d_loss": 1.0})
+    image_model.stop_training = False
+    lines = alarms.alarm_summary([alarm, guard]).splitlines()
+    assert lines == [
+        f"[LossRatioAlarm/generator_wins_loss] {alarm.alarms[0]['message']}",
+        "[NaNGuard] g_loss became non-finite at step 0",
+    ]
+    assert alarms.alarm_summary([]) == ""
 
-    model = dcgan.DCGAN(
-        dcgan.build_generator(8, 16, 1, 4),
-        dcgan.build_discriminator(16, 1, 4, info_codes=3),
-        8,
-        info_codes=3,
-    )
-    latents, labels = fixed_inputs(model, 7, np.random.default_rng(0))
-    assert labels is None and latents.shape == (7, 8)
-    assert (
-        np.array_equal(latents[:, :3].argmax(axis=1), [0, 1, 2, 0, 1, 2, 0])
-        and latents[:, :3].sum() == 7
-    )
-    plain, _ = fixed_inputs(_vgan(), 7, np.random.default_rng(0))
-    assert np.allclose(plain[:, 3:], latents[:, 3:]) and not np.allclose(
-        plain[:, :3], latents[:, :3]
-    )
+
+def test_the_advice_names_flags_that_exist():
+    """Every fix an alarm suggests is a `tfvidgan train` flag; removed tricks are not offered."""
+    import dataclasses
+
+    from tfvidgan.config import TrainConfig
+
+    # `tfvidgan train` has one --flag per config field (tfvidgan.cli.add_config_flags)
+    flags = {"--" + f.name.replace("_", "-") for f in dataclasses.fields(TrainConfig)}
+    advice = alarms._D_WINS_FIXES + alarms._G_WINS_FIXES
+    for flag in set(re.findall(r"--[a-z][a-z0-9-]+", advice)):
+        assert flag in flags, flag
+    assert "DiffAugment" not in advice and "--lr-decay" not in advice
