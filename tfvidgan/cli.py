@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import inspect
 import os
 import sys
 from pathlib import Path
@@ -73,6 +74,21 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--out", required=True, help="output file: .npz, .gif, .mp4, .webm or .png")
     sample.add_argument("--label", type=int, default=None, help="class to draw (conditional runs)")
     sample.add_argument("--code", type=int, default=None, help="InfoGAN code (--info-codes runs)")
+    sample.add_argument(
+        "--first-frame",
+        default=None,
+        metavar="FILE",
+        help="image_to_video runs: the clips start from this PNG/JPEG image, or from the images "
+        "of an .npz (used in turn)",
+    )
+    sample.add_argument(
+        "--num-frames",
+        type=int,
+        default=None,
+        metavar="N",
+        help="frames per clip, also more than trained on (runs that can draw longer clips: "
+        "mocogan, video_cgan, image_to_video)",
+    )
     sample.add_argument("--seed", type=int, default=0)
 
     ev = add("eval", help="metrics of a trained run against real data; writes eval.json")
@@ -83,6 +99,10 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--real", default=None, help="dataset to compare with (default: the run's own)")
     ev.add_argument("--out", default=None, help="JSON file to write (default <run>/eval.json)")
     ev.add_argument("--seed", type=int, default=0, help="seed of the generated samples (default 0)")
+
+    exp = add("export", help="write a run's generator as a TensorFlow SavedModel and .keras file")
+    exp.add_argument("--run", required=True, help="run folder written by `tfvidgan train`")
+    exp.add_argument("--out", required=True, help="folder for saved_model/ and generator.keras")
 
     data = add("data", help="offline datasets")
     data_sub = data.add_subparsers(dest="data_command", required=True)
@@ -138,6 +158,43 @@ def _cycling(value, num, count):
     return np.full(num, value) if value is not None else np.arange(num) % count
 
 
+def read_first_frames(path):
+    """The image(s) of ``--first-frame``: a PNG/JPEG image ``(1, H, W, C)`` uint8, or the
+    ``images`` of an ``.npz`` (or the first frames of its ``videos``, as written by
+    ``tfvidgan data export`` and ``tfvidgan sample``); one line saying what to pass otherwise."""
+    import numpy as np
+
+    path = Path(path)
+    if not path.is_file():
+        raise ValueError(f"--first-frame {path}: no such file; give a PNG/JPEG image or an .npz")
+    if path.suffix.lower() == ".npz":
+        try:
+            with np.load(path) as npz:
+                arrays = {k: npz[k] for k in npz.files}
+        except (OSError, ValueError) as err:
+            raise ValueError(f"--first-frame {path}: not a readable .npz ({err})") from None
+        if "images" in arrays:
+            return arrays["images"]
+        if "videos" in arrays and np.ndim(arrays["videos"]) == 5:
+            return arrays["videos"][:, 0]
+        raise ValueError(
+            f"--first-frame {path}: the .npz holds {sorted(arrays) or 'nothing'}; it needs "
+            "'images' (N, H, W, C) or 'videos' (N, T, H, W, C), whose first frames are used"
+        )
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as image:
+            image = image.convert("L" if image.mode in ("1", "L", "LA", "I;16") else "RGB")
+            pixels = np.asarray(image)
+    except (UnidentifiedImageError, OSError) as err:
+        raise ValueError(
+            f"--first-frame {path}: cannot read it as an image ({err.__class__.__name__}); "
+            "give a PNG/JPEG image or an .npz"
+        ) from None
+    return (pixels[..., None] if pixels.ndim == 2 else pixels)[None]
+
+
 def cmd_sample(args) -> None:
     import numpy as np
 
@@ -168,7 +225,31 @@ def cmd_sample(args) -> None:
             raise ValueError(f"--code {err}") from None
     elif args.code is not None:
         raise ValueError(f"--code needs a run trained with --info-codes; {args.run} has no codes")
-    samples = model.sample(args.num, seed=args.seed, **extra)
+    drawing = {}  # passed to model.sample, not saved with the samples
+    if args.num_frames is not None:
+        if not model.can_extend:
+            raise ValueError(
+                f"--num-frames needs a model that can draw clips of another length (mocogan, "
+                f"video_cgan, image_to_video); {args.run} holds a {cfg.model!r} run, which draws "
+                f"{cfg.num_frames} frames: leave out --num-frames"
+            )
+        drawing["num_frames"] = args.num_frames
+    takes_frames = "first_frames" in inspect.signature(model.sample).parameters
+    if args.first_frame is not None:
+        if not takes_frames:
+            raise ValueError(
+                f"--first-frame needs an image_to_video run; {args.run} holds a {cfg.model!r} "
+                "run: leave out --first-frame"
+            )
+        drawing["first_frames"] = read_first_frames(args.first_frame)
+    try:
+        samples = model.sample(args.num, seed=args.seed, **extra, **drawing)
+    except ValueError as err:
+        if "first_frames" in drawing and "first frame" in str(err):
+            raise ValueError(f"--first-frame {args.first_frame}: {err}") from None
+        if "num_frames" in drawing and "num_frames" in str(err):
+            raise ValueError(f"--num-frames {str(err).split('num_frames ', 1)[-1]}") from None
+        raise
     if suffix == ".npz":
         key = {5: "videos", 4: "images"}.get(samples.ndim, "samples")
         arrays = {key: video_io.to_uint8(samples) if samples.ndim >= 4 else samples}
@@ -192,6 +273,14 @@ def cmd_eval(args) -> None:
     results = evaluate_run(args.run, num=args.num, real=args.real, seed=args.seed, out=args.out)
     print(format_table(results))
     print(f"\nwrote {results['path']}")
+
+
+def cmd_export(args) -> None:
+    from tfvidgan.export import export_run
+
+    paths = export_run(args.run, args.out)
+    inputs = ", ".join(paths["signature"]["inputs"])
+    print(f"wrote {paths['saved_model']} (serving_default: {inputs} -> uint8) and {paths['keras']}")
 
 
 def cmd_data(args) -> None:
@@ -248,6 +337,7 @@ def main(argv=None) -> int:
         "train": cmd_train,
         "sample": cmd_sample,
         "eval": cmd_eval,
+        "export": cmd_export,
         "data": cmd_data,
     }
     try:

@@ -59,10 +59,9 @@ def export_model(model, out_dir) -> dict:
     example = np.asarray(model.generate(latents, condition, training=False))
     output = OUTPUT_NAMES.get(example.ndim, "samples")
 
-    module = tf.Module()
-    module.networks = [
-        net for net in model.checkpoint_items().values() if isinstance(net, tf.Module)
-    ]  # every network generate() may use is saved with the function
+    module = tf.Module()  # holds every network's variables that generate() may use
+    networks = [n for n in model.checkpoint_items().values() if hasattr(n, "trainable_weights")]
+    module.saved_variables = [v.value for net in networks for v in net.variables]
 
     def generate(latents, condition=None):
         x = tf.cast(model.generate(latents, condition, training=False), tf.float32)

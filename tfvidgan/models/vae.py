@@ -25,6 +25,7 @@ from keras import layers, ops
 
 from tfvidgan.layers import Sampling
 from tfvidgan.models import dcgan
+from tfvidgan.models.base import per_replica
 
 # ==== Encoder =================================================================
 
@@ -97,7 +98,7 @@ class VAE(keras.Model):
             reconstruction, kl = self.compute_terms(images, training=True)
             # 2. Negative ELBO (beta-weighted) is the loss to minimise.
             loss = reconstruction + self.beta * kl
-            scaled = self.optimizer.scale_loss(loss)
+            scaled = self.optimizer.scale_loss(per_replica(loss))  # / replicas (tf.distribute)
         # 3. One optimizer for both networks.
         weights = self.encoder.trainable_weights + self.decoder.trainable_weights
         self.optimizer.apply_gradients(zip(tape.gradient(scaled, weights), weights))
