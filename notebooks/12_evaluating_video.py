@@ -208,8 +208,9 @@ show_table(["N"] + [str(n) for n in sizes], [["FID real vs real"] + bias])
 #
 # Because it is unbiased, two sets from one distribution give about 0 (sometimes a little below) at
 # any N. `kernel_distance` averages it over random subsets and also returns the spread: the standard
-# deviation of the subset estimates. (TF-GAN's `kernel_classifier_distance_and_std` reports a standard
-# error of the mean instead, about `std / sqrt(num_subsets)`: divide ours before comparing the two.)
+# deviation of the subset estimates. (TF-GAN's `kernel_classifier_distance_and_std` reports an estimate of
+# the standard error of its estimator instead, of the order of `std / sqrt(num_subsets)`: a much smaller
+# number, so never compare the two spreads directly.)
 
 
 # %%

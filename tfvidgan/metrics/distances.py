@@ -224,8 +224,9 @@ def kernel_distance(features1, features2, num_subsets=10, subset_size=1000, seed
 
     Returns:
         ``(mean, std)`` as Python floats: the mean of the subset estimates and their
-        standard deviation (``np.std``, ddof 0). TF-GAN reports a standard error of
-        the mean instead, about ``std / sqrt(num_subsets)``: divide before comparing.
+        standard deviation (``np.std``, ddof 0). TF-GAN's spread is an estimate of
+        the standard error of its (block) estimator instead, of the order of
+        ``std / sqrt(num_subsets)`` here: never compare the two spreads directly.
     """
     x = as_features(features1, "features1", min_samples=2)
     y = as_features(features2, "features2", min_samples=2)
