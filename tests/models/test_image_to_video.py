@@ -96,8 +96,8 @@ def test_longer_clips_and_the_content_motion_grid():
 @pytest.mark.parametrize(
     "bad, message",
     [
-        (np.zeros((32, 32, 1), "float32"), "16x16 image"),
-        (np.zeros((2, 16, 16, 3), "float32"), "grey"),
+        (np.zeros((32, 32, 1), "float32"), "resize or crop it to 16x16"),
+        (np.zeros((2, 16, 16, 3), "float32"), "convert it to grey"),
         (np.full((16, 16, 1), 3.0, "float32"), r"\[-1, 1\]"),
     ],
 )

@@ -165,13 +165,23 @@ class ImageToVideoGAN(mocogan.MoCoGAN):
             frames = frames[..., None]
         if frames.ndim == 3:
             frames = frames[None]
-        if frames.ndim != 4 or frames.shape[1:] != want or len(frames) == 0:
-            got = "x".join(map(str, frames.shape[1:] if frames.ndim == 4 else frames.shape))
-            size = f"{self.image_size}x{self.image_size}"
-            kind = "grey (1 channel)" if self.channels == 1 else f"{self.channels}-channel"
+        size = f"{self.image_size}x{self.image_size}"
+        kind = "grey (1 channel)" if self.channels == 1 else f"{self.channels}-channel"
+        if frames.ndim != 4 or len(frames) == 0:
             raise ValueError(
-                f"the first frame must be a {kind} {size} image like the training clips' "
-                f"frames (height x width x channels {'x'.join(map(str, want))}), got {got}"
+                f"the first frame must be a {kind} {size} image (H, W, C) or images (N, H, W, C), "
+                f"got an array of shape {frames.shape}"
+            )
+        if frames.shape[1:3] != want[:2]:
+            raise ValueError(
+                f"the first frame must be a {size} image like the training clips' frames, got "
+                f"{frames.shape[1]}x{frames.shape[2]}: resize or crop it to {size}"
+            )
+        if frames.shape[3] != self.channels:
+            to = "grey (e.g. PIL: image.convert('L'))" if self.channels == 1 else kind
+            raise ValueError(
+                f"the model draws {kind} frames, but the first frame has {frames.shape[3]} "
+                f"channel(s): convert it to {to}"
             )
         if not np.isfinite(frames).all() or np.abs(frames).max() > 1.0 + 1e-3:
             raise ValueError("first frames must hold pixels in [-1, 1] (float) or [0, 255] (uint8)")
