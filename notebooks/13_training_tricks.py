@@ -4,7 +4,7 @@
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/tfvidgan/tfvidgan/blob/main/notebooks/13_training_tricks.ipynb)
 #
 # GANs fail in a handful of typical ways. This notebook provokes each failure on purpose, on problems small
-# enough to train in seconds, shows how `tfvidgan.health` notices it, and tries the standard fixes side by side.
+# enough to train in seconds, shows how `tfvidgan.callbacks.alarms` notices it, and tries the standard fixes side by side.
 #
 # **What you'll learn**
 #
@@ -43,9 +43,10 @@ import numpy as np
 import tensorflow as tf
 from IPython.display import Markdown, display
 
+import tfvidgan.runs
 import tfvidgan.train
-from tfvidgan import course, data, health, losses, runtime, video_io
-from tfvidgan.callbacks import generator_steps
+from tfvidgan import course, data, losses, runtime, video_io
+from tfvidgan.callbacks import alarms as health  # the training-health alarms
 from tfvidgan.config import get_config
 from tfvidgan.course import nb13, pick
 from tfvidgan.layers import maybe_spectral_norm
@@ -310,13 +311,11 @@ plt.show()
 # | `r1_gamma=1` | penalise D's gradient on *real* data: D cannot build steep walls around the data | Mescheder et al. 2018, https://arxiv.org/abs/1801.04406 |
 # | `d_optimizer` faster than `g_optimizer` | two time-scale update rule (TTUR): D tracks the current G more closely | Heusel et al. 2017, https://arxiv.org/abs/1706.08500 |
 # | `label_smoothing=0.1` | real target 0.9 instead of 1 (one-sided: fakes keep target 0): an over-confident D is penalised. TF-GAN's `label_smoothing` moves the target half as far (`1 - s/2`), so its 0.2 is this 0.1 | Salimans et al. 2016, https://arxiv.org/abs/1606.03498 |
-# | `minibatch_stddev=True` in `vgan.build_discriminator` | D also sees how much the batch varies, so a collapsed batch stands out | Karras et al. 2018, https://arxiv.org/abs/1710.10196 |
 # | `g_optimizer=keras.optimizers.Adam(..., use_ema=True)` | `model.sample` draws from a running average of G's weights, not the last step's | Yazici et al. 2019, https://arxiv.org/abs/1806.04498 |
-# | `lr_decay=0.5` in the config (`--lr-decay 0.5`; the callback `tfvidgan.callbacks.LearningRateDecay`) | both learning rates fall linearly to zero over the last half of the step or time budget, so the last weights settle instead of circling the equilibrium | Zhu et al. 2017 (CycleGAN), https://arxiv.org/abs/1703.10593 |
 # | `pack=2` in the model, with a discriminator for twice the channels (`--pack 2`) | D judges two samples at once, stacked along channels, both real or both fake: a generator that keeps drawing the same few samples is easy to catch in a pair | Lin et al. 2018 (PacGAN), https://arxiv.org/abs/1712.04086 |
 # | `info_codes=10` in the model and the discriminator builder (`--info-codes 10`) | z starts with a one-hot code; a second head of D must guess the code back from the sample, and both networks are trained to make that easy: each code becomes one distinct kind of sample, with no labels | Chen et al. 2016, https://arxiv.org/abs/1606.03657 |
 #
-# (The last four rows are for the image and video GANs on digits and are not run below; what they did
+# (The last three rows are for the image and video GANs on digits and are not run below; what they did
 # for the video GAN in 30-minute runs is in `benchmarks/README.md`.)
 #
 # Now the *standard* recipe (non-saturating, Adam 1e-3 for both players) against each fix. On this toy
@@ -535,7 +534,7 @@ def train_dcgan(model_class, seed=0):
     ds = data.make_dataset(
         "digits", batch_size=pick(normal=64, smoke=16), num=DIGITS_NUM, image_size=SIZE, seed=0
     )
-    callbacks = health.default_health_callbacks("dcgan", real_batch=train_digits[:64])
+    callbacks = health.default_health_callbacks("image", real_batch=train_digits[:64])
     gap = MemorisationGap()
     per_epoch = pick(normal=100, smoke=2)
     model.fit(
@@ -629,7 +628,7 @@ guard = health.WeightGuard(every=1)
 model = GAN(mlp(2, 2, "generator"), mlp(2, 1, "discriminator"), latent_dim=2, seed=0)
 model.compile(d_optimizer=keras.optimizers.Adam(1e3), g_optimizer=keras.optimizers.Adam(1e3))
 model.fit(ring_dataset(), steps_per_epoch=50, epochs=4, callbacks=[guard], verbose=0)
-print(f"stopped after {generator_steps(model)} of 200 steps:", guard.tripped)
+print(f"stopped after {model.trained_steps} of 200 steps:", guard.tripped)
 
 # %% [markdown]
 # `tfvidgan.train.train` (what `tfvidgan train` runs) puts a `WeightGuard` in front of its `Checkpoint`
@@ -649,7 +648,7 @@ class LearningRateBomb(keras.callbacks.Callback):
         self.at, self.lr = at, lr
 
     def on_train_batch_begin(self, batch, logs=None):
-        if generator_steps(self.model) == self.at:
+        if self.model.trained_steps == self.at:
             for optimizer in (self.model.d_optimizer, self.model.g_optimizer):
                 optimizer.learning_rate.assign(self.lr)
 
@@ -666,7 +665,7 @@ try:
 except tfvidgan.train.TrainingDiverged as err:
     print("TrainingDiverged:", err)
 print("checkpoint.json:", json.loads((run_dir / "checkpoint.json").read_text()))
-history = tfvidgan.train.read_history(run_dir / "history.csv")
+history = tfvidgan.runs.read_history(run_dir / "history.csv")
 show_table(
     ["epoch", "d_loss", "g_loss", "d_grad_norm"],
     [
@@ -685,13 +684,13 @@ show_table(
 # A caveat: `WeightGuard` sees only *non-finite* numbers. With a merely large learning rate (try 1e3 above)
 # the weights can blow up to 1e20 and stay finite for a while, and those checkpoints are saved.
 # `GradientNormAlarm` is the callback that warns about such exploding-but-finite gradients (`train` prints its
-# warnings at the end); `tfvidgan.train.read_history(run / "history.csv")` shows when it started.
+# warnings at the end); `tfvidgan.runs.read_history(run / "history.csv")` shows when it started.
 
 # %%
 model = tfvidgan.train.train(cfg, run_dir, verbose=0)
 fake = model.sample(5000)
 print(
-    f"resumed and finished: step {generator_steps(model)}, samples mean {fake.mean():.2f} std {fake.std():.2f} "
+    f"resumed and finished: step {model.trained_steps}, samples mean {fake.mean():.2f} std {fake.std():.2f} "
     f"(target N(4, 1.25²); a tiny run, not converged)"
 )
 
