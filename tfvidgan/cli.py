@@ -280,7 +280,8 @@ def cmd_export(args) -> None:
 
     paths = export_run(args.run, args.out)
     inputs = ", ".join(paths["signature"]["inputs"])
-    print(f"wrote {paths['saved_model']} (serving_default: {inputs} -> uint8) and {paths['keras']}")
+    keras_file = f" and {paths['keras']}" if paths["keras"] else ""
+    print(f"wrote {paths['saved_model']} (serving_default: {inputs} -> uint8){keras_file}")
 
 
 def cmd_data(args) -> None:
@@ -312,6 +313,7 @@ def import_tensorflow_quietly() -> None:
     """
     if "TF_CPP_MIN_LOG_LEVEL" in os.environ:
         import tensorflow  # noqa: F401
+
         return
     os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
     sys.stderr.flush()

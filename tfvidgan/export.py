@@ -4,7 +4,8 @@
 
     exported/saved_model/      TensorFlow SavedModel; signature "serving_default":
                                latents (+ labels or first_frame) -> uint8 video/images
-    exported/generator.keras   the generator as a Keras model (float32 in [-1, 1])
+    exported/generator.keras   the generator as a Keras model (float32 in [-1, 1]); skipped
+                               with a warning when a layer cannot be serialised
     exported/signature.json    input and output names, shapes and dtypes
 
 The SavedModel needs only TensorFlow, in any language TensorFlow serves from
@@ -22,6 +23,7 @@ The weights are the generator's moving average when the run kept one
 from __future__ import annotations
 
 import json
+import warnings
 
 import numpy as np
 import tensorflow as tf
@@ -88,17 +90,24 @@ def export_model(model, out_dir) -> dict:
         },
         "range": "0..255" if output != "samples" else "as trained",
     }
+    keras_file = out / "generator.keras"
     with model.averaged_generator() as generator:  # bake in the weight average, if any
         tf.saved_model.save(
             module, str(out / "saved_model"), signatures={"serving_default": module.serve}
         )
-        generator.save(out / "generator.keras")
+        try:
+            generator.save(keras_file)
+        except (NotImplementedError, TypeError, ValueError) as err:  # a layer without get_config
+            reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+            warnings.warn(
+                f"{keras_file.name} not written ({type(err).__name__}: {reason}); "
+                "the SavedModel is complete",
+                stacklevel=2,
+            )
+            keras_file.unlink(missing_ok=True)
+            keras_file = None
     (out / "signature.json").write_text(json.dumps(signature, indent=2))
-    return {
-        "saved_model": out / "saved_model",
-        "keras": out / "generator.keras",
-        "signature": signature,
-    }
+    return {"saved_model": out / "saved_model", "keras": keras_file, "signature": signature}
 
 
 def export_run(run_dir, out_dir) -> dict:

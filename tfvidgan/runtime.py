@@ -27,8 +27,9 @@ under (``TrainConfig.strategy``, ``--strategy``):
 
 Under any of them ``fit`` splits each global batch of ``batch_size`` across the
 replicas, and the GAN step divides its mean losses by the number of replicas
-(:func:`tfvidgan.models.base.per_replica`), so an update equals the one-device
-update on the same global batch.
+(:func:`per_replica`) and draws each replica's share of one global batch of noise
+(:func:`replica_share`), so an update equals the one-device update on the same
+global batch.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from functools import lru_cache
 
 import keras
 import tensorflow as tf
+from keras import ops
 
 POLICIES = ("float32", "mixed_bfloat16", "mixed_float16")
 
@@ -95,6 +97,43 @@ def set_seed(seed: int) -> None:
     """Seed Python, NumPy, TensorFlow and Keras in one call."""
     keras.utils.set_random_seed(int(seed))
 
+
+# --- inside a training step under a strategy --------------------------------------
+
+
+def per_replica(loss):
+    """``loss`` (a mean over this replica's batch) divided by the number of replicas.
+
+    Under a ``tf.distribute`` strategy every replica computes its loss on its share
+    of the global batch and the optimizers *sum* the replicas' gradients, so each
+    replica's mean loss must be divided by their number for the update to equal
+    the one-device update on the whole batch. Without a strategy it divides by 1.
+    """
+    return loss / tf.distribute.get_strategy().num_replicas_in_sync
+
+
+def replica_share(draw, batch_size):
+    """``draw(n)`` for the whole global batch, of which this replica keeps its share.
+
+    Every replica holds the same copy of a seed generator, so one that drew only
+    its own ``batch_size`` would draw the same noise as all the others. Drawing
+    for all replicas and keeping slice ``replica_id`` gives each replica other
+    noise and the noise a one-device step would draw. ``draw`` may return a tensor
+    or a nest of tensors with the batch first.
+    """
+    context = tf.distribute.get_replica_context()
+    replicas = context.num_replicas_in_sync if context is not None else 1
+    if replicas == 1:
+        return draw(batch_size)
+    share = lambda t: ops.take(
+        ops.reshape(t, (replicas, -1) + tuple(t.shape[1:])),
+        context.replica_id_in_sync_group,
+        axis=0,
+    )
+    return tf.nest.map_structure(share, draw(batch_size * replicas))
+
+
+# --- building the strategy -----------------------------------------------------------
 
 STRATEGIES = ("auto", "one", "mirrored", "multiworker", "tpu")
 

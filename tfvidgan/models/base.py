@@ -37,6 +37,7 @@ import tensorflow as tf
 from keras import ops
 
 from tfvidgan import losses
+from tfvidgan.runtime import per_replica, replica_share  # tf.distribute: see their docstrings
 
 
 def pack_samples(samples, pack):
@@ -48,38 +49,6 @@ def pack_samples(samples, pack):
     x = ops.reshape(samples, (-1, pack) + shape)  # (B / pack, pack, ..., C)
     x = ops.transpose(x, [0] + list(range(2, rank)) + [1, rank])  # (B / pack, ..., pack, C)
     return ops.reshape(x, (-1,) + shape[:-1] + (pack * shape[-1],))
-
-
-def per_replica(loss):
-    """``loss`` (a mean over this replica's batch) divided by the number of replicas.
-
-    Under a ``tf.distribute`` strategy every replica computes its loss on its share
-    of the global batch and the optimizers *sum* the replicas' gradients, so each
-    replica's mean loss must be divided by their number for the update to equal
-    the one-device update on the whole batch. Without a strategy it divides by 1.
-    """
-    return loss / tf.distribute.get_strategy().num_replicas_in_sync
-
-
-def replica_share(draw, batch_size):
-    """``draw(n)`` for the whole global batch, of which this replica keeps its share.
-
-    Every replica holds the same copy of a seed generator, so one that drew only
-    its own ``batch_size`` would draw the same noise as all the others. Drawing
-    for all replicas and keeping slice ``replica_id`` gives each replica other
-    noise and the noise a one-device step would draw. ``draw`` may return a tensor
-    or a nest of tensors with the batch first.
-    """
-    context = tf.distribute.get_replica_context()
-    replicas = context.num_replicas_in_sync if context is not None else 1
-    if replicas == 1:
-        return draw(batch_size)
-    share = lambda t: ops.take(
-        ops.reshape(t, (replicas, -1) + tuple(t.shape[1:])),
-        context.replica_id_in_sync_group,
-        axis=0,
-    )
-    return tf.nest.map_structure(share, draw(batch_size * replicas))
 
 
 class GAN(keras.Model):
