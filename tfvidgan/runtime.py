@@ -203,15 +203,3 @@ def check_batch_size(strategy, batch_size: int) -> int:
             f"use a multiple of {replicas}, e.g. --batch-size {nearest}"
         )
     return batch_size // replicas
-
-
-def is_chief(strategy) -> bool:
-    """True on the worker that writes files (the only one unless ``"multiworker"``)."""
-    resolver = getattr(strategy, "cluster_resolver", None)
-    if resolver is None or not getattr(resolver, "task_type", None):
-        return True
-    return resolver.task_type in ("chief", None) or (
-        resolver.task_type == "worker"
-        and resolver.task_id == 0
-        and "chief" not in resolver.cluster_spec().as_dict()
-    )

@@ -145,8 +145,7 @@ def train(cfg: TrainConfig, out_dir, extra_callbacks=(), verbose=None, write_out
                 every_steps=cfg.checkpoint_every or cfg.steps_per_epoch,
                 every_minutes=cfg.checkpoint_minutes,
                 keep=cfg.keep_checkpoints,
-                nan_guard=guard,
-                chief=runtime.is_chief(strategy),
+                nan_guard=guard,  # every worker keeps its own copy (in its own --out)
                 info={"strategy": name, "replicas": replicas, "precision": precision},
             ),
             keras.callbacks.CSVLogger(str(out / "history.csv"), append=step > 0),
