@@ -1,18 +1,19 @@
-"""The command line and the run folder: train, resume, sample, export, and every user error."""
+"""The command line (tfvidgan.cli): train, resume, sample, data, demo, and every user error."""
 
 import json
+import os
+import re
+import shutil
 import subprocess
 import sys
 
-import keras
 import numpy as np
 import pytest
-import tensorflow as tf
 
-from tfvidgan import checkpoint, train
-from tfvidgan.cli import main
-from tfvidgan.config import get_config
-from tfvidgan.video_io import read_video
+from tfvidgan import train
+from tfvidgan.cli import build_parser, main
+from tfvidgan.models import FAMILIES
+from tfvidgan.video_io import read_video, to_uint8
 
 
 def run(capsys, *argv):
@@ -24,9 +25,12 @@ def run(capsys, *argv):
 @pytest.fixture(scope="module")
 def vgan_run(tmp_path_factory):
     """A tiny trained video GAN run folder (4 steps), shared by the sampling tests."""
-    out = tmp_path_factory.mktemp("vgan")
+    out = tmp_path_factory.mktemp("vgan") / "run"
     assert main(["train", "--model", "vgan", "--preset", "tiny", "--out", str(out)]) == 0
     return out
+
+
+# --- train ----------------------------------------------------------------------
 
 
 def test_train_writes_a_complete_run_folder(vgan_run):
@@ -46,95 +50,104 @@ def test_train_writes_a_complete_run_folder(vgan_run):
     assert gif.shape[0] == 8  # the tiny preset's frame count
 
 
-def test_resume_continues_from_the_checkpoint(tmp_path, capsys):
-    out = tmp_path / "run"
-    assert run(capsys, "train", "--model", "dcgan", "--preset", "tiny", "--out", str(out))[0] == 0
-    model, _ = train.load_run(out)
-    g_before = [w.numpy().copy() for w in model.generator.weights]
-    moments_before = [v.numpy().copy() for v in model.g_optimizer.variables]
-
-    code, stdout, _ = run(
-        capsys, "train", "--model", "dcgan", "--preset", "tiny", "--steps", "6", "--out", str(out)
+def test_resume_from_the_command_line(vgan_run, tmp_path, capsys):
+    out = shutil.copytree(vgan_run, tmp_path / "run")
+    code, stdout, err = run(
+        capsys, "train", "--model", "vgan", "--preset", "tiny", "--steps", "6", "--out", str(out)
     )
-    assert code == 0 and "trained 2 steps" in stdout
+    assert code == 0, err
+    assert "trained 2 steps" in stdout and f"run folder: {out}" in stdout
     assert json.loads((out / "checkpoint.json").read_text())["step"] == 6
-    assert len(train.read_history(out / "history.csv")["epoch"]) == 3  # 2 epochs, then 1 more
-    resumed, _ = train.load_run(out)
-    assert int(resumed.g_optimizer.iterations) == 6
-    assert any(not np.allclose(a, b.numpy()) for a, b in zip(g_before, resumed.generator.weights))
-    assert any(
-        not np.allclose(a, b.numpy()) for a, b in zip(moments_before, resumed.g_optimizer.variables)
+    assert json.loads((out / "config.json").read_text())["steps"] == 6
+
+
+def test_flags_of_every_config_field_reach_the_config():
+    args = build_parser().parse_args(
+        ["train", "--model", "dcgan", "--out", "x", "--d-lr", "0.001", "--spectral-norm"]
     )
-    assert len(list(out.glob("ckpt-*"))) == 1  # older checkpoints are cleaned up
+    assert (args.d_lr, args.spectral_norm, args.g_lr, args.verbose) == (0.001, True, None, False)
+    args = build_parser().parse_args(
+        ["train", "--model", "dcgan", "--out", "x", "--no-spectral-norm"]
+    )
+    assert args.spectral_norm is False
 
 
-def test_the_generator_weight_average_is_checkpointed_and_sampled(tmp_path, capsys):
+def test_the_generator_weight_average_from_the_command_line(tmp_path, capsys):
     out = tmp_path / "run"
-    trained = train.train(get_config("dcgan", "tiny", ema=0.5), out, verbose=0, write_outputs=False)
+    code, _, err = run(
+        capsys, "train", "--model", "dcgan", "--preset", "tiny", "--ema", "0.5", "--out", str(out)
+    )
+    assert code == 0, err
     model, cfg = train.load_run(out)
     assert cfg.ema == 0.5 and model.g_optimizer.use_ema
-    average = [v.numpy() for v in model.g_optimizer._model_variables_moving_average]
-    assert all(
-        np.allclose(a, b.numpy())
-        for a, b in zip(average, trained.g_optimizer._model_variables_moving_average)
+    code, _, err = run(
+        capsys, "sample", "--run", str(out), "--num", "3", "--out", str(tmp_path / "s.npz")
     )
-    assert any(
-        not np.allclose(a, w.numpy()) for a, w in zip(average, model.generator.trainable_weights)
+    assert code == 0, err
+    with np.load(tmp_path / "s.npz") as saved:
+        images = saved["images"]
+    assert images.shape == (3, 32, 32, 1) and images.dtype == np.uint8
+    # `tfvidgan sample` draws from the average (model.sample does), with --seed 0
+    np.testing.assert_array_equal(images, to_uint8(model.sample(3, seed=0)))
+    model.g_optimizer.use_ema = False
+    assert not np.array_equal(images, to_uint8(model.sample(3, seed=0)))  # the last weights
+    code, _, err = run(
+        capsys, "sample", "--run", str(out), "--num", "4", "--out", str(tmp_path / "s.png")
     )
-    with model.averaged_generator():  # the restored average is what sampling uses
-        assert all(
-            np.allclose(a, w.numpy()) for a, w in zip(average, model.generator.trainable_weights)
-        )
-    for bad in (["--model", "dcgan", "--ema", "1.5"], ["--model", "vae", "--ema", "0.9"]):
+    assert code == 0 and read_video_png_size(tmp_path / "s.png") == (2 * 33 - 1, 2 * 33 - 1)
+    code, _, err = run(capsys, "sample", "--run", str(out), "--out", str(tmp_path / "s.gif"))
+    assert code == 2 and "a 'dcgan' model makes images: write .npz or .png" in err
+    for bad, message in (
+        (["--model", "dcgan", "--ema", "1.5"], "ema=1.5 is not possible"),
+        (["--model", "vae", "--ema", "0.9"], "ema is not an option of the 'vae' family"),
+    ):
         code, _, err = run(
             capsys, "train", *bad, "--preset", "tiny", "--out", str(tmp_path / "bad")
         )
-        assert code == 2 and "ema" in err
-    from tfvidgan.data import to_uint8
-
-    assert (
-        run(capsys, "sample", "--run", str(out), "--num", "3", "--out", str(tmp_path / "s.npz"))[0]
-        == 0
-    )
-    with np.load(tmp_path / "s.npz") as saved:
-        images = saved["images"]
-    assert np.array_equal(
-        images, to_uint8(train.generate(model, cfg, 3))
-    )  # `tfvidgan sample` draws from the average
-    model.g_optimizer.use_ema = False
-    assert not np.array_equal(
-        images, to_uint8(train.generate(model, cfg, 3))
-    )  # the last weights draw otherwise
+        assert code == 2 and message in err, err
 
 
-def test_restore_gives_back_identical_weights_and_optimizer_state(tmp_path):
-    cfg = train.resolve_data(get_config("cgan", "tiny"))
-    model = train.build_model(cfg)
-    model.fit(train.make_dataset(cfg), epochs=1, steps_per_epoch=2, verbose=0)
-    checkpoint.save_checkpoint(model, tmp_path)
-    fresh = train.build_model(cfg)
-    assert checkpoint.restore_checkpoint(fresh, tmp_path) == 2
-    for a, b in zip(
-        model.discriminator.weights + model.d_optimizer.variables,
-        fresh.discriminator.weights + fresh.d_optimizer.variables,
-    ):
-        np.testing.assert_array_equal(a.numpy(), b.numpy())
+def read_video_png_size(path):
+    from PIL import Image
+
+    return Image.open(path).size
+
+
+# --- sample ---------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("suffix", [".gif", ".mp4", ".webm", ".png"])
 def test_sample_video_files(vgan_run, tmp_path, capsys, suffix):
     out = tmp_path / f"s{suffix}"
-    code, _, err = run(capsys, "sample", "--run", str(vgan_run), "--num", "4", "--out", str(out))
+    code, stdout, err = run(
+        capsys, "sample", "--run", str(vgan_run), "--num", "4", "--out", str(out)
+    )
     assert code == 0, err
-    if suffix != ".png":
+    assert f"wrote 4 samples to {out}" in stdout
+    if suffix == ".png":
+        assert read_video_png_size(out) == (8 * 33 - 1, 4 * 33 - 1)  # a clip per row, 8 frames
+    else:
         assert read_video(out).shape[0] == 8
 
 
 def test_sample_npz_of_videos(vgan_run, tmp_path, capsys):
     out = tmp_path / "s.npz"
     assert run(capsys, "sample", "--run", str(vgan_run), "--num", "3", "--out", str(out))[0] == 0
-    videos = np.load(out)["videos"]
+    with np.load(out) as saved:
+        assert set(saved) == {"videos"}
+        videos = saved["videos"]
     assert videos.shape == (3, 8, 32, 32, 1) and videos.dtype == np.uint8
+    again = tmp_path / "again.npz"
+    assert run(capsys, "sample", "--run", str(vgan_run), "--num", "3", "--out", str(again))[0] == 0
+    np.testing.assert_array_equal(np.load(again)["videos"], videos)  # --seed 0 by default
+
+
+def test_sample_refuses_labels_and_codes_a_run_does_not_have(vgan_run, tmp_path, capsys):
+    out = str(tmp_path / "s.npz")
+    code, _, err = run(capsys, "sample", "--run", str(vgan_run), "--label", "3", "--out", out)
+    assert code == 2 and "--label needs a conditional run" in err and "'vgan' run" in err
+    code, _, err = run(capsys, "sample", "--run", str(vgan_run), "--code", "1", "--out", out)
+    assert code == 2 and "--code needs a run trained with --info-codes" in err
 
 
 def test_sample_conditional_with_label(tmp_path, capsys):
@@ -143,23 +156,76 @@ def test_sample_conditional_with_label(tmp_path, capsys):
         run(capsys, "train", "--model", "cgan", "--preset", "tiny", "--out", str(run_dir))[0] == 0
     )
     out = tmp_path / "s.npz"
-    assert (
-        run(
-            capsys, "sample", "--run", str(run_dir), "--num", "5", "--label", "7", "--out", str(out)
-        )[0]
-        == 0
-    )
+    args = ("sample", "--run", str(run_dir), "--num", "5")
+    assert run(capsys, *args, "--label", "7", "--out", str(out))[0] == 0
     saved = np.load(out)
     assert saved["images"].shape == (5, 32, 32, 1) and list(saved["labels"]) == [7] * 5
-    code, _, err = run(
-        capsys, "sample", "--run", str(run_dir), "--num", "5", "--label", "12", "--out", str(out)
+    assert run(capsys, *args, "--out", str(out))[0] == 0
+    assert list(np.load(out)["labels"]) == [0, 1, 2, 3, 4]  # cycles through the classes
+    code, _, err = run(capsys, *args, "--label", "12", "--out", str(out))
+    assert code == 2 and "--label must be in [0, 9], got 12" in err
+
+
+def test_infogan_run_from_the_command_line(tmp_path, capsys):
+    out = tmp_path / "info"
+    args = ("train", "--model", "dcgan", "--preset", "tiny", "--info-codes", "4", "--out", str(out))
+    assert run(capsys, *args)[0] == 0
+    model, cfg = train.load_run(out)
+    assert cfg.info_codes == 4 and model.info_codes == 4
+    sample = ("sample", "--run", str(out), "--num", "3")
+    code, _, err = run(capsys, *sample, "--code", "2", "--out", str(tmp_path / "c.npz"))
+    assert code == 0, err
+    with np.load(tmp_path / "c.npz") as saved:
+        assert saved["images"].shape == (3, 32, 32, 1) and saved["codes"].tolist() == [2, 2, 2]
+    code, _, err = run(capsys, *sample, "--code", "4", "--out", str(tmp_path / "d.npz"))
+    assert code == 2 and "--code" in err and "[0, 3]" in err
+    tiny = ("train", "--preset", "tiny", "--out", str(tmp_path / "x"))
+    for argv, message in (
+        (["--model", "cgan", "--info-codes", "4"], "info_codes is not an option of the 'cgan'"),
+        (["--model", "dcgan", "--info-codes", "1"], "info_codes=1 is not possible"),
+        (
+            ["--model", "dcgan", "--info-codes", "4", "--info-weight", "-1"],
+            "info_weight must be >= 0",
+        ),
+    ):
+        code, _, err = run(capsys, *tiny, *argv)
+        assert code == 2 and message in err, err
+
+
+def test_pack_flag_trains_a_pacgan_and_refuses_bad_settings(tmp_path, capsys):
+    code, out, err = run(
+        capsys,
+        "train",
+        "--model",
+        "vgan",
+        "--preset",
+        "tiny",
+        "--pack",
+        "2",
+        "--out",
+        str(tmp_path / "p"),
     )
-    assert code == 2 and "[0, 9]" in err
+    assert code == 0, err
+    model, cfg = train.load_run(tmp_path / "p")  # rebuilt with a discriminator for 2 stacked clips
+    assert cfg.pack == 2 and model.discriminator.input_shape[-1] == 2 * cfg.channels
+    for argv, message in (
+        (
+            ["--model", "vgan", "--pack", "3"],
+            "pack=3 needs a batch size that is a multiple of it, got 4",
+        ),
+        (["--model", "cgan", "--pack", "2"], "pack is not an option of the 'cgan' family"),
+        (["--model", "dcgan", "--pack", "2", "--info-codes", "4"], "InfoGAN code per sample"),
+    ):
+        code, _, err = run(capsys, "train", *argv, "--preset", "tiny", "--out", str(tmp_path / "x"))
+        assert code == 2 and message in err and "Traceback" not in err, err
 
 
-def test_data_export(tmp_path, capsys):
+# --- data -------------------------------------------------------------------------
+
+
+def test_data_export_and_list(tmp_path, capsys):
     out = tmp_path / "md.npz"
-    code, _, _ = run(
+    code, stdout, _ = run(
         capsys,
         "data",
         "export",
@@ -172,19 +238,22 @@ def test_data_export(tmp_path, capsys):
         "--out",
         str(out),
     )
-    assert code == 0
+    assert code == 0 and f"wrote 6 examples of moving_digits to {out}" in stdout
     saved = np.load(out)
     assert saved["videos"].shape == (6, 8, 32, 32, 1) and saved["videos"].dtype == np.uint8
     assert saved["labels"].shape == (6, 2) and saved["labels"][:, 0].max() <= 9
+    code, stdout, _ = run(capsys, "data", "list")
+    names = [line.split()[0] for line in stdout.splitlines()]
+    assert code == 0 and {"digits", "moving_digits", "gaussian1d"} <= set(names)
+
+
+# --- errors -----------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
     "argv, message",
     [
-        (
-            ["train", "--model", "nope", "--out", "{tmp}/x"],
-            "choose one of gaussian, dcgan, cgan, vae, vgan",
-        ),
+        (["train", "--model", "nope", "--out", "{tmp}/x"], "choose one of " + ", ".join(FAMILIES)),
         (["train", "--model", "dcgan", "--data", "nope", "--out", "{tmp}/x"], "moving_digits"),
         (["train", "--model", "vgan", "--data", "digits", "--out", "{tmp}/x"], "needs video data"),
         (
@@ -206,8 +275,16 @@ def test_data_export(tmp_path, capsys):
             "cannot write to output folder",
         ),
         (["train", "--model", "dcgan", "--preset", "huge", "--out", "{tmp}/x"], "unknown preset"),
+        (
+            ["train", "--model", "vae", "--preset", "tiny", "--pack", "2", "--out", "{tmp}/x"],
+            "pack is not an option of the 'vae' family",
+        ),
         (["sample", "--run", "{tmp}/missing", "--out", "{tmp}/s.gif"], "not a tfvidgan run folder"),
         (["sample", "--run", "{tmp}", "--out", "{tmp}/s.txt"], "must end in .npz"),
+        (
+            ["sample", "--run", "{tmp}", "--num", "0", "--out", "{tmp}/s.gif"],
+            "--num must be at least 1",
+        ),
         (
             ["data", "export", "--dataset", "nope", "--num", "2", "--out", "{tmp}/d.npz"],
             "moving_digits",
@@ -219,6 +296,7 @@ def test_user_errors_exit_2_with_a_message(tmp_path, capsys, argv, message):
     code, _, err = run(capsys, *[a.format(tmp=tmp_path) for a in argv])
     assert code == 2
     assert message in err and "Traceback" not in err
+    assert err.startswith(f"tfvidgan {argv[0]}: error: ")
 
 
 def test_foreign_or_damaged_checkpoints_are_refused(vgan_run, tmp_path, capsys):
@@ -242,265 +320,77 @@ def test_foreign_or_damaged_checkpoints_are_refused(vgan_run, tmp_path, capsys):
     assert code == 2 and "damaged" in err
 
 
-def test_nan_stops_training_and_keeps_the_last_good_checkpoint(tmp_path, monkeypatch):
-    cfg = get_config("dcgan", "tiny")
-    train.train(cfg, tmp_path, write_outputs=False)
-    before = (tmp_path / "checkpoint.json").read_text()
-
-    def nan_dataset(cfg):
-        x = np.full((cfg.batch_size, cfg.image_size, cfg.image_size, 1), np.nan, "float32")
-        return tf.data.Dataset.from_tensors(x).repeat()
-
-    monkeypatch.setattr(train, "make_dataset", nan_dataset)
-    with pytest.raises(train.TrainingDiverged, match="last good checkpoint"):
-        train.train(get_config("dcgan", "tiny", steps=8), tmp_path, write_outputs=False)
-    assert (tmp_path / "checkpoint.json").read_text() == before
-    model, _ = train.load_run(tmp_path)  # still loads
-    assert int(model.g_optimizer.iterations) == 4
+# --- start-up: --help without TensorFlow, --verbose ------------------------------
 
 
-def test_console_script_is_installed():
-    result = subprocess.run(
-        [sys.executable, "-m", "tfvidgan.cli", "--help"], capture_output=True, text=True
-    )
-    assert result.returncode == 0 and "demo" in result.stdout and "sample" in result.stdout
-
-
-@pytest.mark.parametrize("preset", ["demo", "full"])
-@pytest.mark.parametrize("family", ["dcgan", "cgan", "vgan"])
-def test_every_preset_builds_networks_that_fit_together(family, preset):
-    cfg = train.resolve_data(get_config(family, preset))
-    model = train.build_model(cfg)
-    z = model.sample_latents(2)
-    labels = tf.constant([3, 7]) if cfg.model == "cgan" else None
-    fake = model.generate(z, labels)
-    frames = (cfg.num_frames,) if cfg.model == "vgan" else ()
-    assert fake.shape == (2, *frames, cfg.image_size, cfg.image_size, cfg.channels)
-    logits = model.discriminate(fake, labels)
-    assert cfg.pack == (2 if cfg.model == "dcgan" else 1)  # the dcgan presets judge pairs (PacGAN)
-    assert logits.shape[0] == 2 // cfg.pack and np.isfinite(logits.numpy()).all()
-
-
-def test_infogan_run_from_the_command_line(tmp_path, capsys):
-    out = tmp_path / "info"
-    args = ("train", "--model", "dcgan", "--preset", "tiny", "--info-codes", "4", "--out", str(out))
-    assert run(capsys, *args)[0] == 0
-    model, cfg = train.load_run(out)
-    assert cfg.info_codes == 4 and model.info_codes == 4
-    code, _, err = run(
-        capsys,
-        "sample",
-        "--run",
-        str(out),
-        "--num",
-        "3",
-        "--code",
-        "2",
-        "--out",
-        str(tmp_path / "c.npz"),
-    )
-    assert code == 0, err
-    with np.load(tmp_path / "c.npz") as saved:
-        assert saved["images"].shape == (3, 32, 32, 1) and saved["codes"].tolist() == [2, 2, 2]
-    code, _, err = run(
-        capsys,
-        "sample",
-        "--run",
-        str(out),
-        "--num",
-        "3",
-        "--code",
-        "4",
-        "--out",
-        str(tmp_path / "d.npz"),
-    )
-    assert code == 2 and "--code" in err and "[0, 3]" in err
-    code, _, err = run(
-        capsys,
-        "train",
-        "--model",
-        "cgan",
-        "--preset",
-        "tiny",
-        "--info-codes",
-        "4",
-        "--out",
-        str(tmp_path / "x"),
-    )
-    assert code == 2 and "info_codes" in err
-    code, _, err = run(
-        capsys,
-        "train",
-        "--model",
-        "dcgan",
-        "--preset",
-        "tiny",
-        "--info-codes",
-        "1",
-        "--out",
-        str(tmp_path / "y"),
-    )
-    assert code == 2 and "info_codes=1 is not possible" in err
-    code, _, err = run(
-        capsys,
-        "train",
-        "--model",
-        "dcgan",
-        "--preset",
-        "tiny",
-        "--info-codes",
-        "4",
-        "--info-weight",
-        "-1",
-        "--out",
-        str(tmp_path / "z"),
-    )
-    assert code == 2 and "info_weight must be >= 0" in err
-
-
-class _RecordRates(keras.callbacks.Callback):
-    """Learning rates seen by each training batch (runs after the decay callback)."""
-
-    def __init__(self):
-        super().__init__()
-        self.rates = []
-
-    def on_train_batch_begin(self, batch, logs=None):
-        opts = (
-            (self.model.d_optimizer, self.model.g_optimizer)
-            if hasattr(self.model, "g_optimizer")
-            else (self.model.optimizer,)
-        )
-        self.rates.append([float(o.learning_rate) for o in opts])
-
-
-@pytest.mark.parametrize("family", ["dcgan", "vae"])
-def test_learning_rates_fall_linearly_over_the_end_of_the_budget(tmp_path, family):
-    record = _RecordRates()
-    cfg = get_config(family, "tiny", steps=8, steps_per_epoch=4, lr_decay=0.5, d_lr=1e-3, g_lr=2e-3)
-    train.train(cfg, tmp_path / "run", extra_callbacks=[record], verbose=0, write_outputs=False)
-    factors = [1, 1, 1, 1, 1, 0.75, 0.5, 0.25]  # min(1, (1 - step / 8) / 0.5) before each step
-    expected = (
-        [[1e-3 * f, 2e-3 * f] for f in factors]
-        if family == "dcgan"
-        else [[2e-3 * f] for f in factors]
-    )
-    np.testing.assert_allclose(record.rates, expected, rtol=1e-5)
-
-    record.rates.clear()  # resumed for 4 more steps: the decay is measured against the new budget
-    train.train(
-        get_config(family, "tiny", steps=12),
-        tmp_path / "run",
-        extra_callbacks=[record],
-        verbose=0,
-        write_outputs=False,
-    )
-    np.testing.assert_allclose(
-        [r[-1] for r in record.rates], [2e-3 * f for f in (2 / 3, 1 / 2, 1 / 3, 1 / 6)], rtol=1e-5
+def _python(*args, env=None, timeout=300):
+    return subprocess.run(
+        [sys.executable, *args], capture_output=True, text=True, env=env, timeout=timeout
     )
 
 
-def test_learning_rate_decay_follows_the_time_budget_and_refuses_bad_fractions(
-    monkeypatch, tmp_path, capsys
-):
-    from tfvidgan import callbacks as cb
-
-    clock = [100.0]
-    monkeypatch.setattr(cb.time, "monotonic", lambda: clock[0])
-    budget = cb.TrainingBudget(max_steps=None, max_minutes=10)
-    budget.on_train_begin()
-    decay = cb.LearningRateDecay(budget, 0.25, 1e-3, 1e-3)
-    for minutes, factor in ((0, 1.0), (7.5, 1.0), (8.75, 0.5), (10, 0.0), (12, 0.0)):
-        clock[0] = 100.0 + 60 * minutes
-        assert decay.factor() == pytest.approx(factor)
-    with pytest.raises(ValueError, match="fraction"):
-        cb.LearningRateDecay(budget, 0.0, 1e-3, 1e-3)
-    code, _, err = run(
-        capsys,
-        "train",
-        "--model",
-        "dcgan",
-        "--preset",
-        "tiny",
-        "--lr-decay",
-        "1.5",
-        "--out",
-        str(tmp_path / "x"),
+def test_help_and_the_package_import_do_not_load_tensorflow():
+    code = (
+        "import sys, tfvidgan, tfvidgan.cli\n"
+        "try:\n"
+        "    tfvidgan.cli.main(['--help'])\n"
+        "except SystemExit as exit:\n"
+        "    print('exit', exit.code)\n"
+        "print('tensorflow' in sys.modules, tfvidgan.__version__, tfvidgan.TrainConfig.__name__)\n"
     )
-    assert code == 2 and "lr_decay=1.5 is not possible" in err
+    result = _python("-c", code)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().splitlines()
+    assert lines[-2:] == ["exit 0", "False 0.1.0 TrainConfig"]
+    assert "demo" in result.stdout and "sample" in result.stdout and "eval" in result.stdout
 
 
-def test_pack_flag_trains_a_pacgan_and_refuses_bad_settings(tmp_path, capsys):
-    code, out, err = run(
-        capsys,
-        "train",
-        "--model",
-        "vgan",
-        "--preset",
-        "tiny",
-        "--pack",
-        "2",
-        "--out",
-        str(tmp_path / "p"),
-    )
-    assert code == 0, err
-    model, cfg = train.load_run(tmp_path / "p")  # rebuilt with a discriminator for 2 stacked clips
-    assert cfg.pack == 2 and model.discriminator.input_shape[-1] == 2 * cfg.channels
-    for argv, message in (
-        (["--model", "vgan", "--pack", "3"], "multiple of it, got batch_size=4"),
-        (["--model", "cgan", "--pack", "2"], "not 'cgan'"),
-        (["--model", "dcgan", "--pack", "2", "--info-codes", "4"], "InfoGAN code per sample"),
+def test_console_script_and_python_m_answer_help():
+    for module in ("tfvidgan.cli", "tfvidgan"):
+        result = _python("-m", module, "--help")
+        assert result.returncode == 0 and "demo" in result.stdout and "sample" in result.stdout
+    script = os.path.join(os.path.dirname(sys.executable), "tfvidgan")
+    if os.path.exists(script):  # installed with pip install -e .
+        assert subprocess.run([script, "--help"], capture_output=True).returncode == 0
+
+
+def test_every_command_takes_verbose():
+    parser = build_parser()
+    for argv in (
+        ["demo"],
+        ["train", "--model", "dcgan", "--out", "x"],
+        ["sample", "--run", "r", "--out", "s.gif"],
+        ["eval", "--run", "r"],
+        ["data", "list"],
     ):
-        code, _, err = run(capsys, "train", *argv, "--preset", "tiny", "--out", str(tmp_path / "x"))
-        assert code == 2 and message in err, err
+        assert parser.parse_args(argv).verbose is False
+        assert parser.parse_args([*argv[:1], "--verbose", *argv[1:]]).verbose is True
 
 
-def test_content_and_motion_codes_from_the_command_line(tmp_path, capsys):
-    args = (
-        "train",
-        "--model",
-        "vgan",
-        "--preset",
-        "tiny",
-        "--shared-content",
-        "--motion-dim",
-        "4",
-        "--content-modulation",
-    )
-    code, _, err = run(capsys, *args, "--out", str(tmp_path / "m"))
-    assert code == 0, err
-    model, cfg = train.load_run(
-        tmp_path / "m"
-    )  # rebuilt with the split and the conditional batch norms
-    assert (cfg.motion_dim, cfg.content_modulation) == (4, True)
-    assert any(
-        isinstance(l, keras.layers.BatchNormalization) and not l.scale
-        for l in model.generator.layers
-    )
-    for argv, message in (
-        (
-            ["--motion-dim", "4"],
-            "needs shared_content=True",
-        ),  # the tiny preset has no shared content
-        (
-            ["--shared-content", "--motion-dim", "16"],
-            "motion_dim=16 is not possible with latent_dim=16",
-        ),
-    ):
-        code, _, err = run(
-            capsys,
-            "train",
-            "--model",
-            "vgan",
-            "--preset",
-            "tiny",
-            *argv,
-            "--out",
-            str(tmp_path / "x"),
-        )
-        assert code == 2 and message in err, err
+_TF_LINE = re.compile(r"^[IWEF]\d{4} .*\b(\w+)\.cc:\d+\]", re.MULTILINE)
 
 
+@pytest.mark.slow
+def test_tensorflow_start_up_lines_show_only_with_verbose(tmp_path):
+    """TensorFlow's C++ lines (cudart_stub, cuInit, cpu_feature_guard, ...) go to stderr
+    only with --verbose; the run itself is the same."""
+    env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+    bare = _python("-c", "import tensorflow", env=env)
+    startup = set(_TF_LINE.findall(bare.stderr))  # e.g. {"port", "cudart_stub", ...}
+    cli = ("-m", "tfvidgan", "train", "--model", "gaussian", "--preset", "tiny", "--steps", "10")
+    quiet = _python(*cli, "--out", str(tmp_path / "q"), env=env)
+    loud = _python(*cli, "--out", str(tmp_path / "l"), "--verbose", env=env)
+    assert quiet.returncode == 0 and loud.returncode == 0, quiet.stderr + loud.stderr
+    assert "trained 10 steps" in quiet.stdout and "trained 10 steps" in loud.stdout
+    assert not _TF_LINE.search(quiet.stderr), quiet.stderr
+    assert "cudart_stub" not in quiet.stderr and "cuInit" not in quiet.stderr
+    assert startup <= set(_TF_LINE.findall(loud.stderr)), (startup, loud.stderr)
+
+
+# --- demo ---------------------------------------------------------------------------
+
+
+@pytest.mark.slow
 def test_demo_command_trains_the_video_gan_and_says_where_its_files_are(tmp_path, capsys):
     out = tmp_path / "demo"
     code, stdout, err = run(capsys, "demo", "--out", str(out), "--steps", "3", "--minutes", "2")
@@ -511,7 +401,7 @@ def test_demo_command_trains_the_video_gan_and_says_where_its_files_are(tmp_path
     _, cfg = train.load_run(out)
     assert (cfg.model, cfg.num_frames, cfg.image_size) == ("vgan", 8, 32)  # the demo preset
     assert read_video(out / "samples.gif").shape[0] == cfg.num_frames
+    assert read_video(out / "samples.mp4").shape[0] == cfg.num_frames
     code, stdout, _ = run(capsys, "demo", "--out", str(out), "--steps", "3")
-    assert (
-        code == 0 and "already has 3 of 3 steps" in stdout
-    )  # run again: resumes, nothing left to do
+    # run again: resumes, nothing left to do
+    assert code == 0 and "already has 3 of 3 steps" in stdout
