@@ -858,14 +858,15 @@ def video_clips(
 
     def load(path, step, cache_file, gif, label, estimate, rand):
         args = [path, step, cache_file, estimate, rand]
-        if cache is None:
-            frames, presampled = tf.cond(
-                gif,
-                lambda: (graph_gif(path, step), tf.constant(False)),
-                lambda: tuple(tf.py_function(py_decode, args, [tf.uint8, tf.bool])),
-            )
-        else:  # one code path reads and writes the cache (GIFs included)
-            frames, presampled = tf.py_function(py_decode, args, [tf.uint8, tf.bool])
+        in_graph = lambda: (graph_gif(path, step), tf.constant(False))
+        in_python = lambda: tuple(tf.py_function(py_decode, args, [tf.uint8, tf.bool]))
+        # Build only the branches this file list needs (tracing both costs seconds).
+        if cache is None and all(is_gif):
+            frames, presampled = in_graph()
+        elif cache is None and any(is_gif):
+            frames, presampled = tf.cond(gif, in_graph, in_python)
+        else:  # no GIF, or a cache: one code path reads and writes it (GIFs included)
+            frames, presampled = in_python()
         frames = tf.ensure_shape(frames, [None, h, w, channels])
         return frames, tf.ensure_shape(presampled, []), label, rand
 
