@@ -1,13 +1,11 @@
-"""tfvidgan.callbacks.budget (TrainingBudget) and .checkpointing (Checkpoint)."""
-
-import json
+"""tfvidgan.callbacks.budget: TrainingBudget stops by steps or minutes."""
 
 import keras
 import numpy as np
 import pytest
 import tensorflow as tf
 
-from tfvidgan.callbacks import Checkpoint, NaNGuard, TrainingBudget, budget
+from tfvidgan.callbacks import TrainingBudget, budget
 from tfvidgan.models import dcgan
 
 
@@ -72,39 +70,3 @@ def test_budget_inside_fit_counts_generator_steps():
     model.fit(ds, epochs=5, steps_per_epoch=2, verbose=0, callbacks=[cb])
     assert cb.stopped_by == "steps" and model.trained_steps == 3
     assert int(model.d_optimizer.iterations) == 6  # d_steps=2: the budget counts G updates
-
-
-# --- Checkpoint ---------------------------------------------------------------
-
-
-def _fit_with(callback, epochs=3):
-    model = dcgan.DCGAN(
-        dcgan.build_generator(8, 16, 1, 4), dcgan.build_discriminator(16, 1, 4), 8, seed=0
-    )
-    model.compile(keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3), run_eagerly=True)
-    ds = tf.data.Dataset.from_tensor_slices(np.zeros((8, 16, 16, 1), "float32")).batch(4).repeat()
-    saved = []
-    record = keras.callbacks.LambdaCallback(
-        on_epoch_end=lambda epoch, logs: saved.append(_saved_step(callback.run_dir))
-    )
-    model.fit(ds, epochs=epochs, steps_per_epoch=1, verbose=0, callbacks=[callback, record])
-    return saved
-
-
-def _saved_step(run_dir):
-    index = run_dir / "checkpoint.json"
-    return json.loads(index.read_text())["step"] if index.exists() else None
-
-
-def test_checkpoint_saves_every_n_epochs_and_at_the_end(tmp_path):
-    saved = _fit_with(Checkpoint(tmp_path, every_epochs=2, keep=1))
-    assert saved == [None, 2, 2]  # after epochs 1, 2, 3 (every 2)
-    assert _saved_step(tmp_path) == 3  # and once more when training ends
-    assert [p.name for p in tmp_path.glob("ckpt-*")] == ["ckpt-000003"]  # keep=1
-
-
-def test_checkpoint_saves_nothing_once_the_guard_tripped(tmp_path):
-    guard = NaNGuard()
-    guard.tripped = "d_loss became non-finite at step 1"
-    _fit_with(Checkpoint(tmp_path, nan_guard=guard), epochs=2)
-    assert not (tmp_path / "checkpoint.json").exists() and not list(tmp_path.glob("ckpt-*"))
