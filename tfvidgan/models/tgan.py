@@ -254,6 +254,10 @@ PRESETS = {
         **_LIPSCHITZ,
     ),
 }
+# colab: one T4 GPU (16 GB, tensor cores) in Colab: the full preset's networks and clips in
+# mixed float16 (loss-scaled optimizers); Keras compiles the step with XLA on a GPU by itself
+# (tests/test_xla.py checks the step compiles). Unmeasured until measured on a GPU.
+PRESETS["colab"] = {**PRESETS["full"], "precision": "mixed_float16"}
 OPTIONS = ("frame_discriminator", "pack", "ema")
 
 

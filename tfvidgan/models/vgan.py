@@ -263,6 +263,10 @@ PRESETS = {
         shared_content=True,
     ),
 }
+# colab: one T4 GPU (16 GB, tensor cores) in Colab: the full preset's networks and clips in
+# mixed float16 (loss-scaled optimizers); Keras compiles the step with XLA on a GPU by itself
+# (tests/test_xla.py checks the step compiles). Unmeasured until measured on a GPU.
+PRESETS["colab"] = {**PRESETS["full"], "precision": "mixed_float16"}
 OPTIONS = ("two_stream", "shared_content", "frame_discriminator", "info_codes", "info_weight")
 OPTIONS += ("pack", "ema")
 
