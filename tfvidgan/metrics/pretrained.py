@@ -176,7 +176,12 @@ def inception_v3_features(images, batch_size=50, timeout=DEFAULT_TIMEOUT) -> np.
     or 50 000 in papers -- and always compare numbers computed with the same N.
     These are Keras's ImageNet weights, close to but not byte-identical with
     the TF-slim graph of the original FID code, so compare with numbers made
-    by this function only.
+    by this function only. Paper: https://arxiv.org/abs/1706.08500.
+
+    Args:
+        images: ``(N, H, W, 1)`` or ``(N, H, W, 3)``, uint8 or float in [-1, 1].
+        batch_size: images per forward pass.
+        timeout: seconds for each network step of the first download.
     """
     images = np.asarray(images)
     return _inception_outputs(images, batch_size, timeout)[0]
@@ -186,8 +191,13 @@ def inception_probs(images, batch_size=50, timeout=DEFAULT_TIMEOUT) -> np.ndarra
     """Inception-v3 ImageNet class probabilities ``(N, 1000)`` (softmax of the logits) for IS.
 
     Same pre-processing as :func:`inception_v3_features`. Feed them to
-    :func:`~tfvidgan.metrics.distances.inception_score` (Salimans et al. 2016:
-    50 000 samples in 10 splits).
+    :func:`~tfvidgan.metrics.distances.inception_score` (Salimans et al. 2016,
+    https://arxiv.org/abs/1606.03498: 50 000 samples in 10 splits).
+
+    Args:
+        images: ``(N, H, W, 1)`` or ``(N, H, W, 3)``, uint8 or float in [-1, 1].
+        batch_size: images per forward pass.
+        timeout: seconds for each network step of the first download.
     """
     images = np.asarray(images)
     return _inception_outputs(images, batch_size, timeout)[1]
@@ -345,7 +355,13 @@ def i3d_features(
     of real and generated features. Use at least 2048 clips per set (the
     paper's protocol; fewer give a biased, noisier FVD) and the same N when
     comparing models. The model (about 50 MB) is downloaded once from
-    :func:`i3d_url` into :func:`i3d_model_dir`.
+    :func:`i3d_url` into :func:`i3d_model_dir`. Paper: https://arxiv.org/abs/1812.01717.
+
+    Args:
+        videos: ``(N, T, H, W, 1)`` or ``(N, T, H, W, 3)``, uint8 or float in [-1, 1].
+        batch_size: clips per forward pass.
+        num_frames: clips are resampled in time to this many frames (``None``: keep T).
+        timeout: seconds for each network step of the first download.
     """
     shape = np.shape(videos)
     if len(shape) != 5 or shape[-1] not in (1, 3) or shape[0] < 1:
