@@ -51,14 +51,13 @@ def check_pixel_conversion(answer) -> None:
     outside = np.abs(floats) > 1
     assert np.array_equal(got[outside], want[outside]), (
         "values outside [-1, 1] must be clipped first (a generator may overshoot): -5 -> 0 and 5 "
-        "-> 255. "
-        "Hint: np.clip(x, -1, 1)"
+        "-> 255. Hint: np.clip(x, -1, 1)"
     )
     wrong = np.flatnonzero(got != want)
     assert wrong.size == 0, (
         f"my_to_uint8 differs from tfvidgan.data.to_uint8 at {wrong.size} values, e.g. "
-        f"{floats[wrong[0]]:.5f} -> {got[wrong[0]]} instead of {want[wrong[0]]}. "
-        "Round to the nearest integer (np.rint) before casting; astype alone truncates."
+        f"{floats[wrong[0]]:.5f} -> {got[wrong[0]]} instead of {want[wrong[0]]}. Round to the "
+        "nearest integer (np.rint) before casting; astype alone truncates."
     )
     back = np.asarray(my_to_uint8(np.asarray(my_to_float(every_value))))
     assert np.array_equal(back, every_value), (
@@ -83,9 +82,8 @@ def check_grid_shape(grid_shape) -> None:
         got = tuple(int(v) for v in got)
         assert got == tuple(want), (
             f"batch {shape} with ncols={ncols}, pad={pad}: video_grid gives {tuple(want)}, you "
-            f"give {got}. "
-            "Hints: ncols defaults to ceil(sqrt(N)), rows = ceil(N / ncols), the padding goes only "
-            "*between* tiles: rows * (H + pad) - pad."
+            f"give {got}. Hints: ncols defaults to ceil(sqrt(N)), rows = ceil(N / ncols), the "
+            "padding goes only *between* tiles: rows * (H + pad) - pad."
         )
 
 
@@ -105,9 +103,7 @@ def check_motion_class(motion_class) -> None:
         np.add.at(confusion, (truth, predicted), 1)
         raise AssertionError(
             f"only {accuracy:.0%} of 48 clips classified correctly (need 95%). Confusion matrix "
-            f"(rows = true {data.MOTION_NAMES}, columns = predicted):\n{confusion}\n"
-            "Hints: y grows downwards; a bounce reverses the whole velocity, so use |dx|, |dy| "
-            "summed over "
-            "the clip for the axis and the sign of sum(dx * dy) for the diagonal: '\\' has dx*dy > "
-            "0."
+            f"(rows = true {data.MOTION_NAMES}, columns = predicted):\n{confusion}\nHints: y grows "
+            "downwards; a bounce reverses the whole velocity, so use |dx|, |dy| summed over the "
+            "clip for the axis and the sign of sum(dx * dy) for the diagonal: '\\' has dx*dy > 0."
         )

@@ -46,8 +46,8 @@ def check_minimax_generator_loss(my_loss) -> None:
             "the sign is flipped: the generator *minimises* log(1 - D(G(z))), which is <= 0"
         )
     assert abs(got - want) < 1e-4, (
-        f"on moderate logits you give {got:.5f}, the library {want:.5f}. "
-        "Hint: log(1 - sigmoid(l)) = -softplus(l)"
+        f"on moderate logits you give {got:.5f}, the library {want:.5f}. Hint: log(1 - sigmoid(l)) "
+        "= -softplus(l)"
     )
     logits = _logits()
     got = _value(my_loss, logits)
@@ -72,8 +72,7 @@ def check_least_squares_generator_loss(my_loss) -> None:
     zero = _value(my_loss, tf.ones((8, 1)))
     assert abs(zero) < 1e-6, (
         "when every fake gets the 'real' target 1 the generator loss must be 0, you give "
-        f"{zero:.4f}. "
-        "LSGAN uses the raw output (no sigmoid): 0.5 * mean((D(G(z)) - 1)^2)"
+        f"{zero:.4f}. LSGAN uses the raw output (no sigmoid): 0.5 * mean((D(G(z)) - 1)^2)"
     )
     assert abs(got - want) < 1e-4 * max(1.0, abs(want)), (
         f"you give {got:.5f}, the library {want:.5f}. Hint: no sigmoid, no log; a square and a mean"

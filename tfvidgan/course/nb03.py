@@ -42,17 +42,14 @@ def check_d_loss(my_d_loss) -> None:
         got = _value(my_d_loss(real, fake, smoothing))
         want = _value(losses.non_saturating_discriminator_loss(real, fake, smoothing))
         assert math.isfinite(got), (
-            f"your loss is {got} for logits of +-15: write -log(sigmoid(x)) as softplus(-x) "
-            "and -log(1 - sigmoid(x)) as softplus(x), which never overflow"
+            f"your loss is {got} for logits of +-15: write -log(sigmoid(x)) as softplus(-x) and "
+            "-log(1 - sigmoid(x)) as softplus(x), which never overflow"
         )
         assert abs(got - want) < 1e-4 * max(1.0, abs(want)), (
             f"label_smoothing={smoothing}: got {got:.5f}, expected {want:.5f}. The loss is the "
-            "mean over the "
-            "batch of BCE(real, target=1 - label_smoothing) plus the mean of BCE(fake, target=0), "
-            "where "
-            "BCE(x, t) = t * softplus(-x) + (1 - t) * softplus(x) (log(sigmoid(x)) loses precision "
-            "for "
-            "logits like +-15; softplus does not)"
+            "mean over the batch of BCE(real, target=1 - label_smoothing) plus the mean of "
+            "BCE(fake, target=0), where BCE(x, t) = t * softplus(-x) + (1 - t) * softplus(x) "
+            "(log(sigmoid(x)) loses precision for logits like +-15; softplus does not)"
         )
     # A perfect discriminator has (almost) zero loss; a confused one log(4).
     confused = _value(my_d_loss(real * 0.0, fake * 0.0, 0.0))
@@ -85,8 +82,8 @@ def check_generator_shapes(generator_shapes) -> None:
         want = _shapes_from_model(image_size, base_filters, channels)
         assert len(got) == len(want), (
             f"image_size={image_size}: expected {len(want)} shapes (4x4 projection, one per up "
-            "block, output), "
-            f"got {len(got)}: {got}. The number of doublings is k = log2(image_size / 4)"
+            f"block, output), got {len(got)}: {got}. The number of doublings is k = "
+            "log2(image_size / 4)"
         )
         assert got[0] == want[0], (
             f"image_size={image_size}, base_filters={base_filters}: the 4x4 projection has "
@@ -94,9 +91,8 @@ def check_generator_shapes(generator_shapes) -> None:
         )
         assert got == want, (
             f"image_size={image_size}, base_filters={base_filters}, channels={channels}: expected "
-            f"{want}, "
-            f"got {got}. Each up block doubles H and W and halves the filters; the last layer "
-            "goes straight to `channels`"
+            f"{want}, got {got}. Each up block doubles H and W and halves the filters; the last "
+            "layer goes straight to `channels`"
         )
 
 
@@ -117,8 +113,7 @@ def check_hinge(pair) -> None:
     got, want = _value(d_loss(real, fake, 0.0)), _value(losses.hinge_discriminator_loss(real, fake))
     assert abs(got - want) < 1e-4 * max(1.0, abs(want)), (
         f"discriminator: got {got:.5f}, expected {want:.5f} = mean(relu(1 - real)) + mean(relu(1 + "
-        "fake)). "
-        "Logits beyond the margin (real > 1, fake < -1) must cost nothing"
+        "fake)). Logits beyond the margin (real > 1, fake < -1) must cost nothing"
     )
     got, want = _value(g_loss(fake)), _value(losses.hinge_generator_loss(fake))
     assert abs(got - want) < 1e-4 * max(1.0, abs(want)), (

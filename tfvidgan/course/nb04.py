@@ -50,8 +50,8 @@ def check_projection(my_projection) -> None:
         rtol=1e-4,
         atol=1e-4,
         err_msg=(
-            "the term is <embedding[y_i], h_i> for every sample i: look up the rows of "
-            "`embedding` with y, multiply by h elementwise and sum over the feature axis"
+            "the term is <embedding[y_i], h_i> for every sample i: look up the rows of `embedding` "
+            "with y, multiply by h elementwise and sum over the feature axis"
         ),
     )
 
@@ -127,6 +127,6 @@ def check_digit_rows(digit_rows) -> None:
         for i, d in enumerate(digits):
             asked = float(np.mean(got[i])) * 10 + 4.5
             assert abs(asked - d) < 0.05, (
-                f"row {i} should show digit {d}, but the generator was asked for {asked:.0f}: "
-                "pass labels=d to model.sample (an int is broadcast to every sample)"
+                f"row {i} should show digit {d}, but the generator was asked for {asked:.0f}: pass "
+                "labels=d to model.sample (an int is broadcast to every sample)"
             )

@@ -53,22 +53,19 @@ def check_kl(kl_diag_gaussian) -> None:
     if got.shape == ():
         raise AssertionError(
             f"you return one number ({float(got):.4f}); return one KL per sample, shape "
-            f"{want.shape}: "
-            "sum over the latent axis (axis=-1) but do not average over the batch"
+            f"{want.shape}: sum over the latent axis (axis=-1) but do not average over the batch"
         )
     if got.shape == mu.shape:
         raise AssertionError(
             f"you return shape {got.shape}, one value per latent dimension; the KL of a diagonal "
-            "Gaussian "
-            "is the *sum* of the per-dimension KLs: add .sum(axis=-1)"
+            "Gaussian is the *sum* of the per-dimension KLs: add .sum(axis=-1)"
         )
     assert got.shape == want.shape, (
         f"expected shape {want.shape} (one KL per sample), got {got.shape}"
     )
     assert abs(got[0]) < 1e-5, (
         "for mu = 0, log_var = 0 the posterior equals the prior and the KL must be 0; you give "
-        f"{got[0]:.4f}. "
-        "Check the '- 1' and '- log_var' terms"
+        f"{got[0]:.4f}. Check the '- 1' and '- log_var' terms"
     )
     if np.allclose(got, 2 * want, rtol=1e-4, atol=1e-5):
         raise AssertionError(
@@ -83,10 +80,9 @@ def check_kl(kl_diag_gaussian) -> None:
         rtol=1e-4,
         atol=1e-5,
         err_msg=(
-            "your KL differs from the closed form 0.5 * sum(exp(log_var) + mu^2 - 1 - log_var). "
-            "A Monte Carlo estimate E_q[log q(z) - log p(z)] of the first rows gives "
-            f"{np.round(mc, 3)}; "
-            "remember sigma^2 = exp(log_var), not exp(0.5 * log_var)"
+            "your KL differs from the closed form 0.5 * sum(exp(log_var) + mu^2 - 1 - log_var). A "
+            "Monte Carlo estimate E_q[log q(z) - log p(z)] of the first rows gives "
+            f"{np.round(mc, 3)}; remember sigma^2 = exp(log_var), not exp(0.5 * log_var)"
         ),
     )
 
@@ -142,9 +138,8 @@ def check_beta_vae_loss(beta_vae_loss) -> None:
         hints = [
             (
                 reconstruction / images[0].size + beta * kl,
-                "you seem to *average* the squared error over pixels; "
-                "the Gaussian log-likelihood *sums* over all H * W * C pixels (then average over "
-                "the batch)",
+                "you seem to *average* the squared error over pixels; the Gaussian log-likelihood "
+                "*sums* over all H * W * C pixels (then average over the batch)",
             ),
             (
                 2 * reconstruction + beta * kl,
@@ -170,11 +165,9 @@ def check_beta_vae_loss(beta_vae_loss) -> None:
                     )
             raise AssertionError(
                 f"beta={beta}: you give {got:.4f}, VAE.compute_terms gives reconstruction "
-                f"{reconstruction:.4f} "
-                f"+ beta * KL {kl:.4f} = {want:.4f}. Reconstruction: 0.5 * sum over pixels of "
-                "(images - recon)^2; "
-                "KL: 0.5 * sum over latents of (exp(log_var) + mu^2 - 1 - log_var); both averaged "
-                "over the batch"
+                f"{reconstruction:.4f} + beta * KL {kl:.4f} = {want:.4f}. Reconstruction: 0.5 * "
+                "sum over pixels of (images - recon)^2; KL: 0.5 * sum over latents of "
+                "(exp(log_var) + mu^2 - 1 - log_var); both averaged over the batch"
             )
 
 
@@ -204,8 +197,8 @@ def check_laplacian_variance(laplacian_variance) -> None:
         f"return one value per image, shape {want.shape}; got {got.shape}"
     )
     assert abs(got[-1]) < 1e-9, (
-        "a flat image has no edges, its Laplacian is 0 everywhere and so is its variance; you "
-        f"give {got[-1]:.4g}"
+        "a flat image has no edges, its Laplacian is 0 everywhere and so is its variance; you give "
+        f"{got[-1]:.4g}"
     )
     if np.allclose(got, np.sqrt(want), rtol=1e-3):
         raise AssertionError(
@@ -218,9 +211,7 @@ def check_laplacian_variance(laplacian_variance) -> None:
         atol=1e-9,
         err_msg=(
             "your sharpness differs from cv2.Laplacian(img, cv2.CV_64F, ksize=1)[1:-1, "
-            "1:-1].var(). "
-            "Hint: lap = x[:-2, 1:-1] + x[2:, 1:-1] + x[1:-1, :-2] + x[1:-1, 2:] - 4 * x[1:-1, "
-            "1:-1] "
-            "(interior pixels only), then the variance per image"
+            "1:-1].var(). Hint: lap = x[:-2, 1:-1] + x[2:, 1:-1] + x[1:-1, :-2] + x[1:-1, 2:] - 4 "
+            "* x[1:-1, 1:-1] (interior pixels only), then the variance per image"
         ),
     )

@@ -38,13 +38,13 @@ def check_frechet_1d(my_frechet) -> None:
         variance_form = (mu1 - mu2) ** 2 + (s1**2 - s2**2) ** 2
         if abs(got - variance_form) < 1e-6 and abs(got - want) > 1e-6:
             raise AssertionError(
-                "s1 and s2 are standard deviations: the trace term is s1^2 + s2^2 - 2 s1 s2, "
-                "not a difference of variances"
+                "s1 and s2 are standard deviations: the trace term is s1^2 + s2^2 - 2 s1 s2, not a "
+                "difference of variances"
             )
         assert abs(got - want) < 1e-6 * max(1.0, want), (
             f"for N({mu1}, {s1}^2) vs N({mu2}, {s2}^2) you give {got:.6f}, the library {want:.6f}. "
-            "Hint: with "
-            "1x1 matrices, Tr(sigma1 + sigma2 - 2 sqrt(sigma1 sigma2)) = s1^2 + s2^2 - 2 s1 s2"
+            "Hint: with 1x1 matrices, Tr(sigma1 + sigma2 - 2 sqrt(sigma1 sigma2)) = s1^2 + s2^2 - "
+            "2 s1 s2"
         )
 
 
@@ -70,15 +70,13 @@ def check_frozen_clips(my_frozen) -> None:
         got = np.asarray(got)
         assert got.shape == (len(videos),), (
             f"expected one value per clip, shape ({len(videos)},), got {got.shape}: average over "
-            "every axis "
-            "except the first (clips)"
+            "every axis except the first (clips)"
         )
         want = motion.frozen_clips(videos, threshold)
         wrong = np.flatnonzero(got.astype(bool) != want)
         assert wrong.size == 0, (
             f"with threshold={threshold:g} clips {wrong.tolist()} are classified wrongly (0-5 "
-            "move, 6-8 are frozen, "
-            "9-11 almost frozen with faint noise, 12-14 shaky). Hint: "
+            "move, 6-8 are frozen, 9-11 almost frozen with faint noise, 12-14 shaky). Hint: "
             "np.mean((v[:, 1:] - v[:, :-1]) ** 2, axis=(1, 2, 3, 4)) < threshold"
         )
 
@@ -95,11 +93,10 @@ def check_mmd2_unbiased(my_mmd2) -> None:
         biased = kxx.mean() + kyy.mean() - 2 * kxy.mean()
         if abs(got - biased) < 1e-9 and abs(got - want) > 1e-9:
             raise AssertionError(
-                "this is the *biased* estimate: leave out the diagonals of kxx and kyy "
-                "(i != j) and divide by m(m-1) and n(n-1)"
+                "this is the *biased* estimate: leave out the diagonals of kxx and kyy (i != j) "
+                "and divide by m(m-1) and n(n-1)"
             )
         assert abs(got - want) < 1e-8 * max(1.0, abs(want)), (
-            f"with m={m}, n={n} you give {got:.6f}, the library {want:.6f}. Hint: "
-            "(kxx.sum() - trace(kxx)) / (m (m-1)) + (kyy.sum() - trace(kyy)) / (n (n-1)) - 2 "
-            "kxy.mean()"
+            f"with m={m}, n={n} you give {got:.6f}, the library {want:.6f}. Hint: (kxx.sum() - "
+            "trace(kxx)) / (m (m-1)) + (kyy.sum() - trace(kyy)) / (n (n-1)) - 2 kxy.mean()"
         )

@@ -48,9 +48,8 @@ def check_hinge_d_loss(my_loss) -> None:
                 "-/+ logit)"
             )
         assert abs(got - want) < 1e-5 * max(1.0, abs(want)), (
-            f"you give {got:.5f}, the library {want:.5f}. Hint: "
-            "tf.reduce_mean(tf.nn.relu(1 - real_logits)) + tf.reduce_mean(tf.nn.relu(1 + "
-            "fake_logits))"
+            f"you give {got:.5f}, the library {want:.5f}. Hint: tf.reduce_mean(tf.nn.relu(1 - "
+            "real_logits)) + tf.reduce_mean(tf.nn.relu(1 + fake_logits))"
         )
     perfect = _scalar(my_loss(tf.fill((8, 1), 3.0), tf.fill((8, 1), -3.0)), "the loss")
     assert abs(perfect) < 1e-6, (
@@ -86,10 +85,9 @@ def check_r1_penalty(my_r1) -> None:
         )
     assert abs(got - want) < 1e-4 * want, (
         f"for the linear critic D(x) = sum(w * x) the gradient is w and R1 = ||w||^2 = {want:.4f}; "
-        f"you give {got:.4f}. "
-        "Hint: tape.watch(real), then the gradient of the critic's output w.r.t. real, squared and "
-        "summed over "
-        "every axis except the batch, then averaged over the batch"
+        f"you give {got:.4f}. Hint: tape.watch(real), then the gradient of the critic's output "
+        "w.r.t. real, squared and summed over every axis except the batch, then averaged over the "
+        "batch"
     )
     for rank in (4, 5):
         critic, shape = _small_critic(rank)
@@ -99,8 +97,8 @@ def check_r1_penalty(my_r1) -> None:
         what = "images (B, H, W, C)" if rank == 4 else "videos (B, T, H, W, C)"
         assert abs(got - want) < 1e-4 * max(1.0, want), (
             f"on {what} you give {got:.5f}, tfvidgan.losses.r1_penalty {want:.5f}. Sum the squared "
-            "gradient over "
-            "all non-batch axes (tf.range(1, tf.rank(g)) works for images and videos alike)"
+            "gradient over all non-batch axes (tf.range(1, tf.rank(g)) works for images and videos "
+            "alike)"
         )
 
 
@@ -144,10 +142,8 @@ def check_shift(my_shift) -> None:
                 )
             raise AssertionError(
                 f"dy={dy}, dx={dx}: the output differs from the shifted images. out[:, i, j] must "
-                "be "
-                "images[:, i - dy, j - dx] inside the frame and -1 where that pixel is outside. "
-                "Hint: tf.pad by "
-                "|dy|, |dx| with constant_values=-1, then slice an H x W window"
+                "be images[:, i - dy, j - dx] inside the frame and -1 where that pixel is outside. "
+                "Hint: tf.pad by |dy|, |dx| with constant_values=-1, then slice an H x W window"
             )
         grad = tape.gradient(total, x)
         assert grad is not None, (
@@ -161,7 +157,7 @@ def check_shift(my_shift) -> None:
             kept,
             atol=1e-6,
             err_msg=(
-                "the gradient must be 1 for pixels that stay in the frame and 0 for those "
-                "shifted out"
+                "the gradient must be 1 for pixels that stay in the frame and 0 for those shifted "
+                "out"
             ),
         )
