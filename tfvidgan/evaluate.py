@@ -203,8 +203,8 @@ def evaluate_samples(
     if spec.kind != "vector" and samples.shape[-1] != spec.channels:
         raise ValueError(
             f"dataset {dataset!r} has {spec.channels} channel(s), the samples have "
-            f"{samples.shape[-1]} "
-            f"(shape {samples.shape}); choose a dataset with {samples.shape[-1]} channel(s)"
+            f"{samples.shape[-1]} (shape {samples.shape}); choose a dataset with "
+            f"{samples.shape[-1]} channel(s)"
         )
     if spec.kind in ("image", "video"):
         image_size = image_size or samples.shape[-2]
@@ -278,8 +278,8 @@ def evaluate_samples(
         else:
             reason = (
                 f"no offline evaluator for {dataset!r} (the shipped classifiers read single grey "
-                "moving digits); with network access use "
-                "tfvidgan.metrics.pretrained.i3d_features for an I3D FVD"
+                "moving digits); with network access use tfvidgan.metrics.pretrained.i3d_features "
+                "for an I3D FVD"
             )
             for key in (
                 "fvd",
