@@ -125,3 +125,13 @@ def test_from_config_tiny():
     model = build(get_config("image_to_video", "tiny", channels=1))
     assert isinstance(model, image_to_video.ImageToVideoGAN)
     assert model.dataset == "moving_digits" and model.latent_dim == 3 * 4
+
+
+def test_the_generator_saves_to_a_keras_file(tmp_path):
+    model = tiny_model()
+    model.generator.save(tmp_path / "generator.keras")
+    again = keras.saving.load_model(tmp_path / "generator.keras")
+    z = np.random.default_rng(6).standard_normal((2, model.latent_dim)).astype("float32")
+    np.testing.assert_allclose(
+        np_(again([z, frames()], training=False)), np_(model.generate(z, frames())), atol=1e-6
+    )

@@ -159,3 +159,11 @@ def test_from_config_builds_the_tiny_preset_and_refuses_foreign_options():
     assert isinstance(
         lstm.generator.get_layer("motion_generator").get_layer("lstm"), keras.layers.LSTM
     )
+
+
+def test_the_generator_saves_to_a_keras_file_and_draws_the_same_clips(tmp_path):
+    g = tiny_generator()
+    g.save(tmp_path / "generator.keras")
+    again = keras.saving.load_model(tmp_path / "generator.keras")
+    z = latents(2, frames=2 * T)  # any length, after loading too
+    np.testing.assert_allclose(clips(again, z), clips(g, z), atol=1e-6)

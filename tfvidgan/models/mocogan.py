@@ -116,6 +116,18 @@ class FrameByFrame(layers.Layer):
         motion = input_shape[0]
         return (motion[0], motion[1], *self.image_generator.output_shape[1:])
 
+    def get_config(self):
+        config = {k: v for k, v in super().get_config().items() if k != "dtype"}
+        return {
+            **config,
+            "image_generator": keras.saving.serialize_keras_object(self.image_generator),
+        }
+
+    @classmethod
+    def from_config(cls, config):
+        image_generator = keras.saving.deserialize_keras_object(config.pop("image_generator"))
+        return cls(image_generator, **config)
+
 
 # ==== Generator ===============================================================
 
