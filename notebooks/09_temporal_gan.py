@@ -12,7 +12,7 @@
 #
 # **What you'll learn**
 #
-# - TGAN's two generators, built in `tfvidgan.models.tgan`: 1-D transposed convolutions over time, and the
+# - TGAN's two generators, built in `tfvidgan.models.tgan`: 1-D convolutions over time, and the
 #   DCGAN generator of notebook 03 reused, unchanged, for every frame;
 # - why the critic must be Lipschitz for the WGAN loss, the paper's **singular value clipping**, and the
 #   **spectral normalisation** tfvidgan uses in its place (you build the clipping yourself);
@@ -78,7 +78,7 @@ def show_clips(videos, title, max_frames=8):
 # ## 1. The idea in a few lines
 #
 # ```text
-#            temporal generator G0 (1-D transposed convolutions over time)
+#            temporal generator G0 (1-D convolutions over time, doubling its length)
 #   z0 ───────────────►  z1_1   z1_2   z1_3  ...  z1_T        one latent per frame: a path
 #    │                    │      │      │           │
 #    └── the same z0 ──► [z0,z1_1] [z0,z1_2] ...  [z0,z1_T]   the clip's latent next to the frame's
@@ -134,6 +134,40 @@ print(
 
 # %% [markdown]
 # (The tolerance 1e-2 is for bfloat16: under `mixed_bfloat16` the generator computes in 16-bit numbers.)
+#
+# ### Paths that zig-zag: transposed convolutions versus resize-convolutions
+#
+# The paper doubles the length with stride-2 **transposed** convolutions. Each output step of such a layer is
+# drawn by one of two sets of kernel taps, alternately, so even and odd steps come out different even before any
+# training: the path zig-zags, and the frames would flicker with period two (the "checkerboard" of Odena et al.
+# 2016, [distill.pub/2016/deconv-checkerboard](https://distill.pub/2016/deconv-checkerboard/), here in time).
+# tfvidgan's default repeats every step twice and then convolves (`upsample="resize"`). Three numbers per
+# untrained temporal generator, over 256 clips: the mean step `|z1_(t+1) - z1_t|`, the mean distance to another
+# clip's `z1_t` at the same time, and the mean cosine between successive steps (-1 = every step turns back).
+
+
+# %%
+def path_stats(paths):
+    d = np.diff(paths, axis=1)
+    step = np.linalg.norm(d, axis=-1)
+    other = np.linalg.norm(paths - np.roll(paths, 1, axis=0), axis=-1).mean()
+    cos = (d[:, 1:] * d[:, :-1]).sum(-1) / np.maximum(step[:, 1:] * step[:, :-1], 1e-12)
+    return step.mean(), other, cos.mean()
+
+
+z_many = keras.random.normal((256, 64), seed=4)
+for upsample in ("transposed", "resize"):
+    keras.utils.set_random_seed(0)
+    g0 = tgan.build_temporal_generator(64, T, base_filters=32, upsample=upsample)
+    step, other, cos = path_stats(keras.ops.convert_to_numpy(g0(z_many)).astype(np.float64))
+    print(
+        f"{upsample:10s}: step {step:.3f} | another clip {other:.3f} | cosine of successive steps {cos:+.2f}"
+    )
+
+# %% [markdown]
+# With transposed convolutions successive steps point in opposite directions and are longer than the distance
+# to a different clip: a zig-zag that training must undo first. Resize-convolutions start with steps shorter
+# than the gap between clips and no preferred turn. This is the one place where tfvidgan's TGAN leaves the paper.
 #
 # ## 2. The critic must be Lipschitz: clipping or normalising singular values
 #
@@ -234,9 +268,10 @@ plt.ylabel("2nd")
 plt.title("z1_1 ... z1_T: one path per clip")
 plt.legend(fontsize=7)
 plt.show()
-steps = np.linalg.norm(np.diff(paths, axis=1), axis=-1).mean()
+many = trained_temporal(keras.random.normal((256, tgan_model.latent_dim), seed=4))
+step, other, cos = path_stats(keras.ops.convert_to_numpy(many).astype(np.float64))
 print(
-    f"mean step |z1_(t+1) - z1_t| = {steps:.3f};  mean spread of z1 over clips = {flat.std(axis=0).mean():.3f}"
+    f"trained: step {step:.3f} | another clip {other:.3f} | cosine of successive steps {cos:+.2f}"
 )
 
 # %% [markdown]
@@ -305,7 +340,7 @@ display(Markdown("\n".join(lines)))
 # ### Exercise 9.1: the temporal generator's plan
 #
 # Write `time_plan(num_frames)` returning `(t0, m)` with `num_frames = t0 * 2**m` and `t0` odd: the temporal
-# generator starts from a sequence of length `t0` and doubles it with `m` transposed convolutions
+# generator starts from a sequence of length `t0` and doubles it with `m` upsampling layers
 # (`time_plan(16) == (1, 4)`, `time_plan(12) == (3, 2)`).
 
 

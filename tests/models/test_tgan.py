@@ -41,6 +41,31 @@ def test_temporal_generator_gives_one_latent_per_frame():
     assert tgan.build_temporal_generator(LATENT, 4, base_filters=4).output.shape == (None, 4, 8)
 
 
+def _path_stats(paths):
+    """(mean step |z1_(t+1) - z1_t|, mean distance to another clip's z1_t, mean cosine of
+    successive steps: near -1 when the path zig-zags)."""
+    d = np.diff(paths, axis=1)
+    step = np.linalg.norm(d, axis=-1)
+    other = np.linalg.norm(paths - np.roll(paths, 1, axis=0), axis=-1).mean()
+    cos = (d[:, 1:] * d[:, :-1]).sum(-1) / np.maximum(step[:, 1:] * step[:, :-1], 1e-12)
+    return step.mean(), other, cos.mean()
+
+
+def test_resize_convolutions_give_paths_that_do_not_zig_zag():
+    z0 = np.random.default_rng(0).standard_normal((128, 16)).astype("float32")
+    stats = {}
+    for upsample in ("transposed", "resize"):
+        keras.utils.set_random_seed(0)
+        temporal = tgan.build_temporal_generator(16, 8, base_filters=16, upsample=upsample)
+        stats[upsample] = _path_stats(ops.convert_to_numpy(temporal(z0)))
+    step, other, cos = stats["transposed"]  # the paper's layers, at initialisation
+    assert cos < -0.4 and step > other, stats
+    step, other, cos = stats["resize"]
+    assert cos > -0.25 and step < other, stats
+    with pytest.raises(ValueError, match="resize"):
+        tgan.build_temporal_generator(16, 8, upsample="nearest")
+
+
 def test_every_frame_is_the_image_generator_of_z0_and_its_own_z1():
     g = tgan.build_generator(LATENT, 4, 16, 1, 4, frame_latent_dim=3)
     temporal, image = _parts(g)
