@@ -67,6 +67,7 @@ def test_inception_offline_fails_fast_with_clear_message(cache, tmp_path, monkey
     assert leftovers(keras_home) in ([], ["models"])
 
 
+@pytest.mark.slow  # builds the full Inception-v3 (about 24 M parameters)
 def test_inception_protocol_with_random_weights(cache):
     import keras
 
