@@ -78,9 +78,12 @@ def main(argv=None) -> dict:
     print(f"{'minute':>7} {'step':>7} {'RSS MiB':>9}")
     for seconds, step, mb in record.rows:
         print(f"{seconds / 60:7.1f} {step:7d} {mb:9.1f}")
-    settled = [r for r in record.rows if r[0] >= 60] or record.rows[-1:]
-    growth = record.rows[-1][2] - settled[0][2]
-    minutes = max((record.rows[-1][0] - settled[0][0]) / 60, 1e-9)
+    end = record.rows[-1]
+    settled = [r for r in record.rows if r[0] >= 60] or [end]
+    growth = end[2] - settled[0][2]
+    minutes = max((end[0] - settled[0][0]) / 60, 1e-9)
+    half = next(r for r in record.rows if r[0] >= end[0] / 2)  # warm-up long past
+    half_growth = end[2] - half[2]
     summary = {
         "model": args.model,
         "minutes": args.minutes,
@@ -90,10 +93,12 @@ def main(argv=None) -> dict:
         "rss_end_mb": record.rows[-1][2],
         "growth_mb": growth,
         "growth_mb_per_minute": growth / minutes,
+        "second_half_growth_mb": half_growth,
     }
     print(
         f"after the first minute: {settled[0][2]:.1f} MiB -> {record.rows[-1][2]:.1f} MiB "
-        f"({growth:+.1f} MiB, {growth / minutes:+.2f} MiB/min)"
+        f"({growth:+.1f} MiB, {growth / minutes:+.2f} MiB/min); over the second half "
+        f"(from minute {half[0] / 60:.1f}): {half_growth:+.1f} MiB"
     )
     (out / "memory.json").write_text(json.dumps(summary, indent=1))
     return summary
