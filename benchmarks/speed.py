@@ -217,7 +217,9 @@ def bench(name, steps, rounds, precision):
     # Without the autotuner (nothing to tune here): an autotuned iterator's teardown when each
     # timed `fit` returns rounded whole timings up to 5.11 s or 10.23 s, the "bimodal" speed
     dataset = data.without_autotune(
-        tf.data.Dataset.from_tensor_slices(stacked).batch(cfg.batch_size).repeat()
+        tf.data.Dataset.from_tensor_slices(stacked)
+        .batch(cfg.batch_size, drop_remainder=True)
+        .repeat()
     )
     plain, ours = [], []
     for _ in range(rounds):  # alternate, so drift in machine speed hits both sides
