@@ -367,6 +367,9 @@ def print_video_table(out, mode):
     else:
         title = f"Video families: {first['shape']} moving digits, {budget}"
     threads = sorted({r["threads"] for rs in runs.values() for r in rs})
+    mixed = {(r["shape"], r["num"], r["minutes"]) for rs in runs.values() for r in rs}
+    if len(mixed) > 1:
+        print(f"\nnote: runs of different shapes / clip counts / budgets in one table: {mixed}")
     print(f"\n{title}, {'/'.join(map(str, threads))} threads, {first['num']} clips per row\n")
     cols = [
         c for c in VIDEO_COLUMNS if any(c[0] in r["generated"] for rs in runs.values() for r in rs)
@@ -512,7 +515,11 @@ def main():
             run_image(family, args, changes, out)
             continue
         for seed in args.seeds if args.seeds is not None else default_seeds(family, mode):
-            run_video(family, seed, mode, args, changes, out)
+            try:
+                run_video(family, seed, mode, args, changes, out)
+            except Exception as err:  # one failed run must not end a night of runs
+                first_line = str(err).splitlines()[0] if str(err) else ""
+                notes.append(f"{family} seed {seed}: FAILED, {type(err).__name__}: {first_line}")
     print_image_table(out)
     print_video_table(out, "video")
     print_video_table(out, "demo")
