@@ -12,6 +12,13 @@ Conventions used everywhere in tfvidgan
 Every function here accepts NumPy arrays *and* TensorFlow tensors; the module
 itself does not import TensorFlow (and tensorflow-io is not used at all).
 
+Long videos: :class:`VideoWriter` writes frame by frame (MP4, WebM, GIF) and
+:func:`iter_frames` reads frame by frame, so neither holds the video in memory;
+:func:`video_info` reads a file's frame rate and size without decoding it.
+Post-processing (frame rate, smoothing, layouts, fades, latent walks) is in
+:mod:`tfvidgan.postprocess`; clips for training from files in
+:func:`tfvidgan.data.video_clips`.
+
 Why three different backends?
 -----------------------------
 * **Animated GIF -> Pillow.** GIF needs no external program, every browser,

@@ -970,17 +970,14 @@ def load_clips(source, num_frames=16, *, max_clips=None, **kwargs):
         (``labels`` is ``None`` without labels).
     """
     kwargs = {**kwargs, "with_labels": True, "repeat": False, "batch_size": None}
-    labelled = kwargs.get("labels", "inferred")
     try:
         ds = video_clips(source, num_frames, **kwargs)
         has_labels = True
-    except ValueError as err:
+    except ValueError as err:  # a source without labels: clips only
         if "has no labels" not in str(err):
             raise
-        kwargs["with_labels"] = False
-        ds = video_clips(source, num_frames, **kwargs)
+        ds = video_clips(source, num_frames, **{**kwargs, "with_labels": False})
         has_labels = False
-    del labelled
     clips, labels = [], []
     for item in ds.take(max_clips) if max_clips else ds:
         x, y = item if has_labels else (item, None)
