@@ -90,6 +90,9 @@ def build_parser() -> argparse.ArgumentParser:
         "mocogan, video_cgan, image_to_video)",
     )
     sample.add_argument("--seed", type=int, default=0)
+    sample.add_argument(
+        "--walk", action="store_true", help="one video moving through --num latents (a walk)"
+    )
 
     ev = add("eval", help="metrics of a trained run against real data; writes eval.json")
     ev.add_argument("--run", required=True, help="run folder written by `tfvidgan train`")
@@ -229,9 +232,9 @@ def cmd_sample(args) -> None:
     if args.num_frames is not None:
         if not model.can_extend:
             raise ValueError(
-                f"--num-frames needs a model that can draw clips of another length (mocogan, "
-                f"video_cgan, image_to_video); {args.run} holds a {cfg.model!r} run, which draws "
-                f"{cfg.num_frames} frames: leave out --num-frames"
+                f"--num-frames needs a family whose recurrent motion draws clips of any length; "
+                f"{args.run} holds a {cfg.model!r} run, which draws {cfg.num_frames} frames: "
+                "leave out --num-frames"
             )
         drawing["num_frames"] = args.num_frames
     takes_frames = "first_frames" in inspect.signature(model.sample).parameters
@@ -242,6 +245,17 @@ def cmd_sample(args) -> None:
                 "run: leave out --first-frame"
             )
         drawing["first_frames"] = read_first_frames(args.first_frame)
+    if args.walk:
+        from tfvidgan.postprocess import latent_walk
+
+        if drawing or args.code is not None or suffix not in (".gif", ".mp4", ".webm"):
+            raise ValueError(
+                "--walk writes one .gif/.mp4/.webm and takes --num (points), --seed, --label"
+            )
+        walk = latent_walk(model, num_points=max(2, args.num), seed=args.seed, labels=args.label)
+        video_io.write_video(out, walk)
+        print(f"wrote a latent walk through {max(2, args.num)} points to {out}")
+        return
     try:
         samples = model.sample(args.num, seed=args.seed, **extra, **drawing)
     except ValueError as err:
