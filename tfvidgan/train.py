@@ -11,6 +11,7 @@ import sys
 import time
 
 import keras
+import tensorflow as tf
 
 from tfvidgan import callbacks as cb
 from tfvidgan import data, models, runtime
@@ -90,6 +91,18 @@ def make_dataset(cfg: TrainConfig):
     )
 
 
+def with_shape_1(model) -> None:
+    """Make ``model``'s step return its logs with shape ``(1,)`` instead of ``()``.
+
+    Under ``MultiWorkerMirroredStrategy`` Keras 3.15 mean-reduces a step's logs
+    with ``strategy.reduce("MEAN", value, axis=0)``, which fails on scalars
+    ("Invalid reduction dimension 0 for input with 0 dimensions"); logs of shape
+    ``(1,)`` reduce to the scalars every callback expects.
+    """
+    step = model.train_step
+    model.train_step = lambda data: {k: tf.reshape(v, (1,)) for k, v in step(data).items()}
+
+
 def train(cfg: TrainConfig, out_dir, extra_callbacks=(), verbose=None, write_outputs=True):
     """Train ``cfg`` into ``out_dir``, resuming when it already holds this run.
 
@@ -128,6 +141,8 @@ def train(cfg: TrainConfig, out_dir, extra_callbacks=(), verbose=None, write_out
         model.build_optimizers()
         model.built = True  # its networks are: spares fit a symbolic call under a strategy
         step = restore_checkpoint(model, out) if info else 0
+    if name == "multiworker":
+        with_shape_1(model)
     (out / "config.json").write_text(cfg.to_json())
     if step >= cfg.steps:
         print(f"{out} already has {step} of {cfg.steps} steps; nothing to train (raise --steps)")
