@@ -17,10 +17,14 @@ GAN of :mod:`tfvidgan.models.cgan` attaches one to DCGAN's (Mirza & Osindero
 Why MoCoGAN's generator and not VGAN's or TGAN's: in VGAN's 3-D generator the
 digit drifts within a clip (issue 14: 72 % recognisable frames and 86 % clip
 consistency at best after 30 minutes), and a label given to it would have to be
-held by layers that redraw every frame. MoCoGAN holds it in the content code.
-Measured on this repository's shared 2-core CPU, one seed each, as a first
-look (``benchmarks/README.md``, "MoCoGAN and conditional video"); the bars
-themselves are measured by the lead over three seeds.
+held by layers that redraw every frame; MoCoGAN holds it in the content code,
+which no layer can change along the clip. What was measured (session 8, shared
+2-core CPU, one seed each, ``benchmarks/README.md``, "MoCoGAN and conditional
+video"): a MoCoGAN step costs 1.25x a VGAN step and TGAN's 1.59x, and in
+8-minute first looks (about 1 000 steps on the loaded machine) none of the
+families drew recognisable digits yet. So the choice rests on the design and on
+the step cost, not yet on the quality bars: revisit it when the 30-minute rows
+of ``mocogan`` and ``tgan`` are in.
 
 Videos ``(B, T, H, W, C)`` in [-1, 1]; labels ``(B,)`` int in [0, num_classes).
 """
