@@ -39,6 +39,7 @@ Decoding happens outside the training step (in ``tf.data`` threads), so the
 
 from __future__ import annotations
 
+import gc
 import glob as globlib
 import hashlib
 import math
@@ -277,12 +278,18 @@ def _probe_opencv(path: str) -> VideoInfo:
 def _probe_ffmpeg(path: str) -> VideoInfo:
     import imageio_ffmpeg
 
-    reader = imageio_ffmpeg.read_frames(path, pix_fmt="rgb24")
-    try:
-        meta = next(reader)
-        width, height = meta["size"]
-        first = next(reader, None)
-    finally:
+    with warnings.catch_warnings():  # a failed start leaves imageio-ffmpeg's pipes to the GC
+        warnings.simplefilter("ignore", ResourceWarning)
+        reader = imageio_ffmpeg.read_frames(path, pix_fmt="rgb24")
+        try:
+            meta = next(reader)
+            width, height = meta["size"]
+            first = next(reader, None)
+        except Exception:
+            reader.close()
+            del reader
+            gc.collect()  # close those pipes now, quietly, not in some later cell
+            raise
         reader.close()
     if first is None:
         raise ValueError("FFmpeg found no frames")
