@@ -368,22 +368,32 @@ for name, res in list(results.items()) + [("real vs real", None)]:
 display(Markdown("\n".join(rows)))
 
 # %% [markdown]
-# Reading it (your numbers depend on the minutes trained):
+# Reading it (your numbers depend on the minutes trained and on how busy the CPU was; compare
+# the rows, not the absolute values):
 #
-# - frame by frame, the DCGAN is hard to beat: a 2-D network learns sharp digits faster than a
-#   3-D one, and both DCGAN rows share its recognisable frames;
-# - a new z per frame gives a clip of random digits: the consistency falls to about the share of
-#   the most common digit, and the motion energy is far above real clips' (every frame jumps);
-# - one image held is perfectly consistent and 100 % frozen;
-# - only the VGAN rows have both: a digit that (mostly) stays the same and moves about as much as
-#   real digits do. That is what the 3-D kernels and the 3-D judge add. Their FVD, which compares
-#   whole clips, is the lowest of the generated rows once training has run a few minutes.
+# - **frame by frame the DCGAN is ahead**: a 2-D network learns sharp digits much faster than a
+#   3-D one. Both DCGAN rows show its frames, so they share its recognisable frames. (With longer
+#   budgets, `benchmarks/README.md`: the DCGAN reaches about 78 % recognisable digits in 10
+#   minutes, the VGAN demo recipe 25 % of its frames in `make demo`'s 9.)
+# - **a new z per frame** gives every clip a handful of different digits: the consistency falls to
+#   about a third (eight independent digits rarely agree more than two or three times), and the
+#   motion energy is about twice the real clips' (every frame jumps).
+# - **one image held** is perfectly consistent and 100 % frozen, with no motion energy at all. Its
+#   FVD can still be the lowest of the generated rows: the shipped video classifier's features say
+#   mostly *which digit* a clip shows, so a Frechet distance on them punishes a frozen clip little.
+#   That is why the table reports motion beside it: no single number judges a video generator.
+# - **the VGAN rows** are the only generated clips that move without jumping: their motion energy
+#   is the one nearest the real clips'. Their consistency starts low, since early digits are
+#   blobs that the classifier reads as anything, and grows with training (`make demo`'s 9 minutes:
+#   55 % of frames show their clip's digit, no frozen clip). That is what the 3-D kernels and the
+#   3-D judge add; sharp frames come later than in an image GAN.
 #
 # The bars the project sets for a video GAN on this data (`benchmarks/quality.py`: 30 minutes,
 # 16 frames, 3 seeds) are 80 % recognisable frames, all ten digits, 90 % consistency and at most
-# 5 % frozen clips. The 3-D GAN alone does not reach them on a CPU budget: its digits drift
-# into other digits over a clip. Giving each clip one content code and drawing every frame from
-# it (MoCoGAN) is the next notebook's design.
+# 5 % frozen clips. The 3-D GAN alone does not reach them on a CPU budget (72 % / 8 digits /
+# 86 % on one seed, 54 % / 10 / 82 % on another): its digits drift into other digits over a clip.
+# Giving each clip one content code and drawing every frame from it is MoCoGAN's design
+# (`tfvidgan.models.mocogan`).
 
 # %% [markdown]
 # ## Exercises
