@@ -20,8 +20,8 @@
 #
 # **Prerequisites:** notebooks 08 (VGAN, the video judges) and 09 (TGAN, one image generator per frame).
 #
-# **CPU time:** two trainings of `MINUTES` each (4 min in normal mode) plus about 2 min of evaluation:
-# about 11 min in normal mode on 2 cores; about 2 min in smoke mode (measured).
+# **CPU time:** 12 min in normal mode (measured on a shared 2-core CPU: two trainings of `MINUTES` = 4 min
+# each, the rest evaluation), 2.5 min in smoke mode. On a busy machine the trainings make fewer steps.
 
 # %%
 # Colab: install tfvidgan next to Colab's own TensorFlow (its version floors admit Colab's, so pip keeps it).
