@@ -21,7 +21,7 @@
 #
 # **Prerequisites:** notebook 01 (arrays, `video_io`); notebook 06 (video files); notebook 08 explains the GAN.
 #
-# **CPU time:** about 7 min (normal mode, measured on 2 shared cores), under a minute in smoke mode.
+# **CPU time:** about 9 min (normal mode, measured on 2 shared cores with other jobs running), under a minute in smoke mode.
 
 # %%
 # Colab: install tfvidgan next to Colab's own TensorFlow (its version floors admit Colab's, so pip keeps it).
@@ -218,14 +218,16 @@ with warnings.catch_warnings(record=True) as caught:
     messy = data.video_clips(BAD, 8, image_size=32, batch_size=4)
     n = sum(len(b) for b in messy)
 for w in caught:
-    print("warning:", str(w.message).replace(str(BAD) + "/", ""))
+    if "video_clips" in str(w.message):
+        print("warning:", str(w.message).replace(str(BAD) + "/", ""))
 print(
     f"{n} clips from {len(messy.files)} usable files; skipped while probing: {sorted(Path(p).name for p in messy.skipped)}"
 )
 
 # %% [markdown]
-# Every unreadable file is skipped with one warning and counted in a summary; the truncated MP4 still gives
-# its real frames (no zero-filled ones); the short video is skipped because a clip needs 8 frames. With
+# Every unreadable file is skipped with one warning and counted in a summary. The truncated MP4 keeps only
+# the frames before the cut (never zero-filled ones), and like the short video it is skipped when those are
+# fewer than the 8 a clip needs. With
 # `short="loop"` or `"pad"` it is used, looped or with its last frame repeated. A folder with nothing usable
 # is a clear error that names it:
 
