@@ -371,3 +371,20 @@ def test_rar_without_a_tool_says_what_to_install(tmp_path, monkeypatch):
     monkeypatch.setitem(__import__("sys").modules, "rarfile", None)  # not installed
     with pytest.raises(RuntimeError, match="Install one of unrar, 7-Zip.*or extract"):
         downloads.extract(archive, tmp_path / "out")
+
+
+def test_train_resolves_and_streams_a_folder_of_videos(tmp_path, data_dir):
+    """What `tfvidgan train --data PATH` runs: resolve_data, then make_dataset."""
+    from tfvidgan import train
+    from tfvidgan.config import get_config
+
+    for k in range(2):
+        clip = np.zeros((10, 64, 64, 3), np.uint8)
+        clip[..., k] = 200  # red, green: colour files
+        vio.write_mp4(tmp_path / "clips" / f"{k}.mp4", clip)
+    cfg = train.resolve_data(get_config("vgan", "tiny", data=str(tmp_path / "clips")))
+    assert cfg.channels == 3  # colour files -> 3 channels, whatever the preset said
+    x = next(iter(train.make_dataset(cfg)))
+    assert x.shape == (cfg.batch_size, cfg.num_frames, cfg.image_size, cfg.image_size, 3)
+    with pytest.raises(ValueError, match="needs image data"):
+        train.resolve_data(get_config("dcgan", "tiny", data=str(tmp_path / "clips")))
