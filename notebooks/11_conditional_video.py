@@ -24,7 +24,7 @@
 # **Prerequisites:** notebooks 04 (conditional GAN, projection discriminator) and 10 (MoCoGAN).
 #
 # **CPU time:** 10 min in normal mode (measured on a shared 2-core CPU: two trainings of `MINUTES` = 4 min
-# each, then the measurements), 1.5 min in smoke mode. On a busy machine the trainings make fewer steps.
+# each, then the measurements), 2.5 min in smoke mode. On a busy machine the trainings make fewer steps.
 
 # %%
 # Colab: install tfvidgan next to Colab's own TensorFlow (its version floors admit Colab's, so pip keeps it).
