@@ -340,3 +340,21 @@ def test_without_cache_decoding_stops_after_the_last_needed_frame(tmp_path, monk
     clip = collect(vf.video_clips(path, 4, image_size=16, sampling="even"))[0]
     assert frame_index(frame_values(clip)).tolist() == [10, 11, 12, 13]  # the middle clip
     assert [k.get("max_frames") for k in seen] == [14]  # frames 14..23 never decoded
+
+
+def test_probe_results_are_cached_with_the_frames(tmp_path, monkeypatch):
+    src = tmp_path / "src"
+    vio.write_mp4(src / "a.mp4", counter_video(t=12))
+    (src / "bad.mp4").write_bytes(b"")
+    cache = tmp_path / "cache"
+    first, messages = quiet(vf.video_clips, src, 8, image_size=16, cache_dir=cache)
+    assert (cache / "probes.json").is_file() and len(first.files) == 1
+    calls = []
+    original = vf.probe_video
+    monkeypatch.setattr(vf, "probe_video", lambda *a, **k: calls.append(a) or original(*a, **k))
+    again, messages = quiet(vf.video_clips, src, 8, image_size=16, cache_dir=cache)
+    assert calls == [] and again.files == first.files  # nothing opened again
+    assert any("bad.mp4" in m and "0 bytes" in m for m in messages)  # still warned each run
+    vio.write_mp4(src / "a.mp4", counter_video(t=14))  # the file changed: probed again
+    quiet(vf.video_clips, src, 8, image_size=16, cache_dir=cache)
+    assert [str(a[0]) for a in calls] == [str(src / "a.mp4")]

@@ -39,6 +39,7 @@ Decoding happens outside the training step (in ``tf.data`` threads), so the
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import glob as globlib
 import hashlib
@@ -651,10 +652,31 @@ def _cache_file(cache_dir: Path, path: str, params: tuple) -> str:
     return str(cache_dir / (hashlib.sha1(key.encode()).hexdigest() + ".npy"))
 
 
-def _probe_all(paths, backend, workers):
-    """Probe files in threads; return ([VideoInfo or None], [reason or None])."""
+def _probe_all(paths, backend, workers, cache=None):
+    """Probe files in threads; return ([VideoInfo or None], [reason or None]).
+
+    With a ``cache`` folder the results (readable or not) are kept in
+    ``<cache>/probes.json``, keyed by path, size and modification time, so a later run
+    over the same files (UCF-101: 13,320 of them) does not open every file again.
+    """
+    import json
+
+    index_file = cache / "probes.json" if cache is not None else None
+    known = {}
+    if index_file is not None and index_file.is_file():
+        try:
+            known = json.loads(index_file.read_text())
+        except (OSError, ValueError):
+            known = {}
+
+    def key(path):
+        stat = os.stat(path)
+        return f"{os.path.abspath(path)}|{stat.st_size}|{stat.st_mtime_ns}|{backend}"
 
     def one(path):
+        entry = known.get(key(path)) if known else None
+        if entry is not None:
+            return (VideoInfo(**entry["info"]) if entry["info"] else None), entry["reason"]
         try:
             return probe_video(path, backend), None
         except Exception as err:  # noqa: BLE001 - reported per file
@@ -662,6 +684,15 @@ def _probe_all(paths, backend, workers):
 
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         results = list(pool.map(one, paths))
+    if index_file is not None:
+        for path, (info, reason) in zip(paths, results):
+            known[key(path)] = {
+                "info": dataclasses.asdict(info) if info else None,
+                "reason": reason,
+            }
+        tmp = index_file.with_name(f"probes.{os.getpid()}.{threading.get_ident()}.tmp")
+        tmp.write_text(json.dumps(known))
+        os.replace(tmp, index_file)  # atomic: readers see the old or the new index
     return [r[0] for r in results], [r[1] for r in results]
 
 
@@ -715,7 +746,8 @@ def video_clips(
         shuffle_buffer: at most this many clips in that buffer.
         repeat: repeat forever.
         cache_dir: a folder where each file's decoded frames are saved as ``.npy``
-            the first time and read from then on (``None``: decode every epoch).
+            the first time and read from then on (``None``: decode every epoch); the
+            probe results are kept there too (``probes.json``).
         backend: ``"auto"``, ``"opencv"``, ``"ffmpeg"`` or ``"tfio"``.
         num_parallel_calls: files decoded at once (default: the number of CPUs).
         seed: seeds file order, shuffling and random starts.
@@ -757,7 +789,10 @@ def video_clips(
 
     # 1. Probe every file once: skip unreadable ones here, with one warning each.
     workers = num_parallel_calls or os.cpu_count() or 1
-    infos, reasons = _probe_all(files.paths, backend, workers)
+    cache = Path(cache_dir).expanduser() if cache_dir is not None else None
+    if cache is not None:
+        cache.mkdir(parents=True, exist_ok=True)
+    infos, reasons = _probe_all(files.paths, backend, workers, cache)
     skipped = {}
     for path, reason in zip(files.paths, reasons):
         if reason is not None:
@@ -791,9 +826,6 @@ def video_clips(
     paths = [files.paths[i] for i in keep]
     label_values = [files.labels[i] if files.labels else -1 for i in keep]
     is_gif = [p.lower().endswith(".gif") and backend == "auto" for p in paths]
-    cache = Path(cache_dir).expanduser() if cache_dir is not None else None
-    if cache is not None:
-        cache.mkdir(parents=True, exist_ok=True)
     params = (size, resize, int(channels), backend)
     cache_files = [
         _cache_file(cache, p, (*params, s)) if cache is not None else ""
