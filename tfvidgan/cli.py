@@ -148,6 +148,8 @@ def cmd_train(args) -> None:
     from tfvidgan.train import train
 
     overrides = {k: v for k, v in vars(args).items() if k in config_fields() and v is not None}
+    if "data" in overrides and Path(overrides["data"]).exists():  # resumable from anywhere
+        overrides["data"] = str(Path(overrides["data"]).resolve())
     train(get_config(args.model, args.preset, **overrides), args.out)
     print(f"run folder: {args.out}")
 
