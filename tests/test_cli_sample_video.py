@@ -111,4 +111,6 @@ def test_num_frames_is_refused_for_families_that_cannot_extend(tmp_path, capsys)
     run = tmp_path / "tgan"
     assert main(["train", "--model", "tgan", "--preset", "tiny", "--out", str(run)]) == 0
     argv = ["sample", "--run", str(run), "--out", str(tmp_path / "x.gif"), "--num-frames", "16"]
-    fails_with(capsys, argv, "--num-frames needs a model that can draw", "leave out --num-frames")
+    fails_with(
+        capsys, argv, "--num-frames needs a family whose recurrent motion", "leave out --num-frames"
+    )
