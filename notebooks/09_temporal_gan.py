@@ -17,7 +17,7 @@
 # - why the critic must be Lipschitz for the WGAN loss, the paper's **singular value clipping**, and the
 #   **spectral normalisation** tfvidgan uses in its place (you build the clipping yourself);
 # - training it on moving digits with `fit` and the one shared GAN step, samples inline, the latent path drawn;
-# - TGAN against the 3-D VGAN on the same data, the same judge and the same CPU minutes, measured with the
+# - TGAN against the 3-D VGAN on the same data, the same judges and the same CPU minutes, measured with the
 #   shipped offline metrics (`tfvidgan.evaluate.evaluate_samples`).
 #
 # **Prerequisites:** notebook 03 (DCGAN) and the 3-D video GAN (`tfvidgan.models.vgan`); notebook 12 explains
@@ -216,7 +216,10 @@ print("after 10 training calls:                           ", top_singular_values
 # The `demo` preset: `latent_dim = 64` for `z0` and for each `z1_t` (the paper uses 100 for both), 8 frames of
 # 32x32, batch 16, spectral normalisation and the hinge loss. Its discriminator is VGAN's 3-D judge plus VGAN's
 # 2-D judge of 4 random frames per clip, so that section 5 compares the two *generators* in front of the same
-# judge. `tfvidgan.train.train` is what `tfvidgan train --model tgan` runs: `fit` on the shared GAN step with
+# judges. One difference: like the DCGAN `demo` preset of notebook 03 (whose generator draws TGAN's frames), it
+# judges **pairs of clips** (PacGAN, `pack=2`). Unpacked, TGAN's first few hundred steps drew nearly the same
+# clip for every `z0` (pixel diversity 3-7, real clips 65); packed, the diversity rose to 54 by step 300.
+# `tfvidgan.train.train` is what `tfvidgan train --model tgan` runs: `fit` on the shared GAN step with
 # checkpoints, a time budget and samples written to the run folder.
 
 # %%
@@ -275,7 +278,7 @@ print(
 )
 
 # %% [markdown]
-# ## 5. TGAN against the 3-D VGAN, same data, same judge, same minutes
+# ## 5. TGAN against the 3-D VGAN, same data, same judges, same minutes
 #
 # VGAN's `demo` preset with the same budget. Then both are measured like every video model here, with
 # `evaluate.evaluate_samples`: FVD on the shipped video classifier's features, recognisable frames (the digit
@@ -322,12 +325,14 @@ display(Markdown("\n".join(lines)))
 
 # %% [markdown]
 # Reading it (a 2-core CPU, one seed, 4 minutes each: a first look, not a benchmark). A TGAN step costs more
-# than a VGAN step here: its image generator draws `16 x 8 = 128` frames with 5x5 kernels, where VGAN's 3-D
-# generator shares work across neighbouring frames, so in the same minutes TGAN makes fewer steps. What the
-# split buys is in the table's last rows: the digit is drawn by one 2-D network from one `z0`, so frames of a
-# clip tend to keep their digit (clip consistency), and motion comes only from the path `z1_t`. Where TGAN's
-# FVD or recognisable frames trail VGAN's, remember the step counts. `benchmarks/README.md` ("TGAN and the
-# video VAE") records the numbers measured when this notebook was written.
+# than a VGAN step: its image generator draws `16 x 8 = 128` frames per batch with 5x5 kernels, where VGAN's
+# 3-D generator shares work across neighbouring frames (4.5 against 7.8 steps per second in one measurement),
+# so in the same minutes TGAN makes fewer steps. When this notebook was written the CPU was shared and busy:
+# TGAN made 179 steps and VGAN 331, too few for either to draw recognisable digits, so that table mostly shows
+# how far both still were from the baseline. On an idle 2-core machine expect two to three times the steps.
+# What TGAN's split is meant to buy shows with more training: one 2-D network draws the digit from one `z0`
+# in every frame, and motion can only come from the path `z1_t`, so a clip should keep its digit (clip
+# consistency) while it moves. `benchmarks/README.md` ("TGAN and the video VAE") records what was measured.
 #
 # Both are one line on the command line: `tfvidgan train --model tgan --out runs/tgan` and
 # `tfvidgan eval --run runs/tgan`.

@@ -177,6 +177,7 @@ def test_from_config_and_build_tiny():
     for preset in ("demo", "full"):
         c = get_config("tgan", preset)
         assert c.spectral_norm and c.loss == "hinge" and c.frame_discriminator == 4
+        assert c.pack == 2  # PacGAN against the early collapse (the preset's comment)
 
 
 def test_packed_judge_and_refused_options():
