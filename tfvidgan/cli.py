@@ -250,11 +250,17 @@ def cmd_sample(args) -> None:
     if args.walk:
         from tfvidgan.postprocess import latent_walk
 
+        if takes_frames:
+            raise ValueError(
+                "--walk needs a model that draws from latents (and a label) alone: "
+                f"a {cfg.model!r} run also needs first frames"
+            )
         if drawing or args.code is not None or suffix not in (".gif", ".mp4", ".webm"):
             raise ValueError(
                 "--walk writes one .gif/.mp4/.webm and takes --num (points), --seed, --label"
             )
-        walk = latent_walk(model, num_points=max(2, args.num), seed=args.seed, labels=args.label)
+        label = args.label if args.label is not None or model.num_classes is None else 0
+        walk = latent_walk(model, num_points=max(2, args.num), seed=args.seed, labels=label)
         video_io.write_video(out, walk)
         print(f"wrote a latent walk through {max(2, args.num)} points to {out}")
         return
