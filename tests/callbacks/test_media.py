@@ -164,6 +164,7 @@ def test_sample_monitor_writes_a_gif_per_epoch_and_displays_it(tmp_path, monkeyp
     shown = []
     monkeypatch.setattr(IPython.display, "display", lambda obj: shown.append(obj))
     model = _vgan()
+    model.run_eagerly = True  # two tiny steps: tracing would cost more than them
     monitor = SampleMonitor(tmp_path / "samples", num=4, display=True, width=120)
     ds = (
         tf.data.Dataset.from_tensor_slices(np.zeros((8, 4, 16, 16, 1), "float32")).batch(4).repeat()
