@@ -167,3 +167,19 @@ def test_the_generator_saves_to_a_keras_file_and_draws_the_same_clips(tmp_path):
     again = keras.saving.load_model(tmp_path / "generator.keras")
     z = latents(2, frames=2 * T)  # any length, after loading too
     np.testing.assert_allclose(clips(again, z), clips(g, z), atol=1e-6)
+
+
+def test_fit_on_batches_of_unknown_size_keeps_the_clip_length_static():
+    """A dataset batched without drop_remainder (batches of 2, 2, 1) has no static batch
+    size; the generator must still tell the frame judge how many frames a clip has."""
+    import tensorflow as tf
+
+    cfg = get_config("mocogan", "tiny")
+    model = build(cfg)
+    rng = np.random.default_rng(0)
+    x = rng.uniform(-1, 1, (5, cfg.num_frames, cfg.image_size, cfg.image_size, 1))
+    spec = (None, len(x[0]), *x.shape[2:])
+    fake = model.generator.compute_output_spec(keras.KerasTensor((None, model.latent_dim)))
+    assert tuple(fake.shape) == spec
+    history = model.fit(tf.data.Dataset.from_tensor_slices(x.astype("float32")).batch(2), verbose=0)
+    assert np.isfinite(history.history["d_loss"][-1]) and model.trained_steps == 3

@@ -73,7 +73,12 @@ class SplitLatents(layers.Layer):
 
     def call(self, z):
         noise = z[:, : ops.shape(z)[1] - self.content_dim]
-        noise = ops.reshape(noise, (ops.shape(z)[0], -1, self.motion_dim))
+        if z.shape[1] is None:
+            noise = ops.reshape(noise, (ops.shape(z)[0], -1, self.motion_dim))
+        else:  # a static T even when the batch size is not known (the judges need T)
+            noise = ops.reshape(
+                noise, (-1, (z.shape[1] - self.content_dim) // self.motion_dim, self.motion_dim)
+            )
         return [noise, z[:, ops.shape(z)[1] - self.content_dim :]]
 
     def compute_output_shape(self, input_shape):
@@ -105,12 +110,14 @@ class FrameByFrame(layers.Layer):
 
     def call(self, inputs, training=None):
         motion, content = inputs
-        b, t = ops.shape(motion)[0], ops.shape(motion)[1]
-        repeated = ops.broadcast_to(content[:, None, :], (b, t, content.shape[-1]))
+        t = motion.shape[1] or ops.shape(motion)[1]  # static when known: judges need it
+        repeated = ops.broadcast_to(
+            content[:, None, :], (ops.shape(motion)[0], t, content.shape[-1])
+        )
         codes = ops.concatenate([ops.cast(repeated, motion.dtype), motion], axis=-1)
         codes = ops.reshape(codes, (-1, codes.shape[-1]))  # (B * T, K + M): frames in the batch
         frames = self.image_generator(codes, training=training)  # (B * T, H, W, C)
-        return ops.reshape(frames, (b, t, *frames.shape[1:]))
+        return ops.reshape(frames, (-1, t, *frames.shape[1:]))
 
     def compute_output_shape(self, input_shape):
         motion = input_shape[0]
