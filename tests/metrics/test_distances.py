@@ -189,3 +189,12 @@ def test_inception_score_validation():
         inception_score(np.ones((4, 3)))
     with pytest.raises(ValueError, match="non-negative"):
         inception_score(np.array([[1.5, -0.5], [0.5, 0.5]]))
+
+
+def test_a_large_imaginary_sqrt_is_retried_with_eps_and_then_named():
+    """sqrtm(I @ -I) = iI: a large imaginary part marks the square root unreliable (as for
+    near-singular covariances, which the eps retry fixes); if the retry cannot fix it either,
+    the error names the likely cause."""
+    assert distances._trace_sqrt_product(np.eye(2), -np.eye(2)) is None
+    with pytest.raises(ValueError, match="positive semi-definite"):
+        distances.frechet_distance(np.zeros(2), np.eye(2), np.zeros(2), -np.eye(2))

@@ -75,9 +75,10 @@ def gaussian_stats(features):
 def _trace_sqrt_product(sigma1, sigma2):
     """Return ``Tr(sqrtm(sigma1 @ sigma2))`` or ``None`` if the sqrt is unreliable.
 
-    "Unreliable" means scipy returned non-finite numbers or a matrix whose
-    square is far from ``sigma1 @ sigma2`` (this happens for near-singular
-    covariances, e.g. fewer samples than feature dimensions).
+    "Unreliable" means scipy returned non-finite numbers, a matrix whose
+    square is far from ``sigma1 @ sigma2``, or a large imaginary part (all of
+    which happen for near-singular covariances, e.g. fewer samples than
+    feature dimensions).
     """
     product = sigma1 @ sigma2
     covmean = linalg.sqrtm(product)
@@ -88,12 +89,8 @@ def _trace_sqrt_product(sigma1, sigma2):
         return None
     if np.iscomplexobj(covmean):
         scale = max(1.0, np.max(np.abs(covmean.real)))
-        if np.max(np.abs(covmean.imag)) > 1e-3 * scale:
-            raise ValueError(
-                "sqrtm(sigma1 @ sigma2) has a large imaginary part "
-                f"({np.max(np.abs(covmean.imag)):.3g}); are the covariances "
-                "symmetric positive semi-definite?"
-            )
+        if np.max(np.abs(covmean.imag)) > 1e-3 * scale:  # near-singular: retry with eps
+            return None
         covmean = covmean.real
     return float(np.trace(covmean))
 
@@ -135,7 +132,8 @@ def frechet_distance(mu1, sigma1, mu2, sigma2, eps=1e-6):
         if tr_covmean is None:
             raise ValueError(
                 "could not compute sqrtm(sigma1 @ sigma2) even after adding "
-                f"eps={eps} to the diagonal; try a larger eps"
+                f"eps={eps} to the diagonal; try a larger eps, and check that both "
+                "covariances are symmetric positive semi-definite"
             )
 
     diff = mu1 - mu2
