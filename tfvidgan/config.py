@@ -33,6 +33,13 @@ FAMILY_OPTIONS = (
     "kl_beta",
     "motion_dim",
     "recurrent",
+    "loss",
+    "d_lr",
+    "d_steps",
+    "gradient_penalty",
+    "r1_gamma",
+    "spectral_norm",
+    "label_smoothing",
 )
 
 

@@ -405,6 +405,20 @@ class GAN(keras.Model):
         return np.concatenate(chunks, axis=0).astype("float32")
 
 
+# The TrainConfig fields that only adversarial families read; each GAN family lists them in its
+# OPTIONS, so tfvidgan.models.build refuses them for the VAEs instead of ignoring them.
+GAN_OPTIONS = (
+    "loss",
+    "d_lr",
+    "d_steps",
+    "gradient_penalty",
+    "r1_gamma",
+    "spectral_norm",
+    "label_smoothing",
+    "ema",
+)
+
+
 def compile_from_config(model: GAN, cfg) -> GAN:
     """Compile a GAN family's ``model`` with the optimizers and loss options of
     ``cfg`` (a :class:`~tfvidgan.config.TrainConfig`): Adam for each network,

@@ -24,7 +24,7 @@ from keras import layers
 
 from tfvidgan.layers import ClassProjection, logits_head
 from tfvidgan.models import dcgan
-from tfvidgan.models.base import GAN, compile_from_config
+from tfvidgan.models.base import GAN, GAN_OPTIONS, compile_from_config
 
 # ==== Generator ===============================================================
 
@@ -87,7 +87,7 @@ class ConditionalGAN(GAN):
 # ==== Presets and from_config ==================================================
 
 PRESETS = dcgan.IMAGE_PRESETS
-OPTIONS = ("conditioning", "ema")
+OPTIONS = (*GAN_OPTIONS, "conditioning")
 
 
 def from_config(cfg) -> ConditionalGAN:

@@ -27,7 +27,7 @@ from tfvidgan.layers import (
     to_pixels,
     up_block,
 )
-from tfvidgan.models.base import GAN, compile_from_config
+from tfvidgan.models.base import GAN, GAN_OPTIONS, compile_from_config
 
 KERNEL_SIZE = 5  # the paper's (and the TensorFlow DCGAN tutorial's)
 
@@ -130,7 +130,7 @@ IMAGE_PRESETS = {
 # demo/full judge pairs of images (PacGAN): unpacked, the recipe collapsed on 2-3 of 5 seeds, packed
 # on none of 9 (benchmarks/README.md); tiny stays unpacked so every option combines with it.
 PRESETS = {name: p if name == "tiny" else {**p, "pack": 2} for name, p in IMAGE_PRESETS.items()}
-OPTIONS = ("info_codes", "info_weight", "pack", "ema")
+OPTIONS = (*GAN_OPTIONS, "info_codes", "info_weight", "pack")
 
 
 def from_config(cfg) -> DCGAN:

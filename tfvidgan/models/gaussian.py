@@ -14,7 +14,7 @@ import keras
 from keras import layers
 
 from tfvidgan.layers import maybe_spectral_norm
-from tfvidgan.models.base import GAN, compile_from_config
+from tfvidgan.models.base import GAN, GAN_OPTIONS, compile_from_config
 
 # ==== Generator ===============================================================
 
@@ -73,7 +73,7 @@ PRESETS = {
         g_lr=1e-3,
     ),
 }
-OPTIONS = ("ema",)
+OPTIONS = GAN_OPTIONS
 
 
 def from_config(cfg) -> GaussianGAN:

@@ -57,7 +57,7 @@ import numpy as np
 from keras import layers, ops
 
 from tfvidgan.models import dcgan, vgan
-from tfvidgan.models.base import GAN, compile_from_config
+from tfvidgan.models.base import GAN, GAN_OPTIONS, compile_from_config
 
 RECURRENT = {"gru": layers.GRU, "lstm": layers.LSTM}
 
@@ -381,7 +381,7 @@ PRESETS = {
 # mixed float16 (loss-scaled optimizers); Keras compiles the step with XLA on a GPU by itself
 # (tests/test_xla.py checks the step compiles). Unmeasured until measured on a GPU.
 PRESETS["colab"] = {**PRESETS["full"], "precision": "mixed_float16"}
-OPTIONS = ("motion_dim", "recurrent", "frame_discriminator", "ema")
+OPTIONS = (*GAN_OPTIONS, "motion_dim", "recurrent", "frame_discriminator")
 
 
 def from_config(cfg) -> MoCoGAN:

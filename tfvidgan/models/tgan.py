@@ -69,7 +69,7 @@ from keras import layers, ops
 
 from tfvidgan.layers import norm_relu
 from tfvidgan.models import dcgan, vgan
-from tfvidgan.models.base import GAN, compile_from_config
+from tfvidgan.models.base import GAN, GAN_OPTIONS, compile_from_config
 
 
 def _time_plan(num_frames: int) -> tuple[int, int]:
@@ -285,7 +285,7 @@ PRESETS = {
 # mixed float16 (loss-scaled optimizers); Keras compiles the step with XLA on a GPU by itself
 # (tests/test_xla.py checks the step compiles). Unmeasured until measured on a GPU.
 PRESETS["colab"] = {**PRESETS["full"], "precision": "mixed_float16"}
-OPTIONS = ("frame_discriminator", "pack", "ema")
+OPTIONS = (*GAN_OPTIONS, "frame_discriminator", "pack")
 
 
 def from_config(cfg) -> TGAN:

@@ -45,7 +45,7 @@ from tfvidgan.layers import (
     to_pixels,
     up_block,
 )
-from tfvidgan.models.base import GAN, compile_from_config
+from tfvidgan.models.base import GAN, GAN_OPTIONS, compile_from_config
 
 
 def _time_plan(num_frames: int, k: int) -> tuple[int, int]:
@@ -267,8 +267,8 @@ PRESETS = {
 # mixed float16 (loss-scaled optimizers); Keras compiles the step with XLA on a GPU by itself
 # (tests/test_xla.py checks the step compiles). Unmeasured until measured on a GPU.
 PRESETS["colab"] = {**PRESETS["full"], "precision": "mixed_float16"}
-OPTIONS = ("two_stream", "shared_content", "frame_discriminator", "info_codes", "info_weight")
-OPTIONS += ("pack", "ema")
+OPTIONS = (*GAN_OPTIONS, "two_stream", "shared_content", "frame_discriminator")
+OPTIONS += ("info_codes", "info_weight", "pack")
 
 
 def from_config(cfg) -> VGAN:
