@@ -19,7 +19,7 @@ from pathlib import Path
 from tfvidgan.config import TrainConfig
 from tfvidgan.models import FAMILIES
 
-PRESET_NAMES = ("tiny", "demo", "full")
+PRESET_NAMES = ("tiny", "demo", "full", "colab")  # colab: the video families, one T4 GPU
 SAMPLE_SUFFIXES = (".npz", ".gif", ".mp4", ".webm", ".png")
 
 
