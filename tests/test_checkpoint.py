@@ -117,7 +117,10 @@ def test_saves_keep_the_newest_few_and_the_index_names_the_latest(tmp_path):
     assert not list(tmp_path.glob("*.tmp"))
 
 
-@pytest.mark.parametrize("family", sorted(models.FAMILIES))
+@pytest.mark.parametrize(
+    "family",  # 20-40 s each on 2 shared cores: only the first family is in the fast suite
+    [pytest.param(f, marks=() if f == FIRST else pytest.mark.slow) for f in models.FAMILIES],
+)
 def test_a_run_in_two_pieces_ends_where_the_uninterrupted_run_ends(family, tmp_path):
     """3 steps, resume, 2 more == 5 steps: data position, noise and optimizers all resume."""
     cfg = get_config(family, "tiny", steps=5, steps_per_epoch=5, checkpoint_every=1)
