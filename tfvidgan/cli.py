@@ -63,7 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
     train = add("train", help="train a model family on a dataset; resumes from --out")
     train.add_argument("--model", required=True, help=f"one of {', '.join(FAMILIES)}")
     train.add_argument(
-        "--preset", default="demo", help=f"one of {', '.join(PRESET_NAMES)} (default demo)"
+        "--preset",
+        default="demo",
+        help=f"one of {', '.join(PRESET_NAMES)} (default demo); video families: also colab",
     )
     train.add_argument("--out", required=True, help="run folder; an existing run there is resumed")
     add_config_flags(train)  # includes --data (default: the family's own dataset)
