@@ -65,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument(
         "--preset",
         default="demo",
-        help=f"one of {', '.join(PRESET_NAMES)} (default demo); video families: also colab",
+        help=f"one of {', '.join(PRESET_NAMES)} (default demo)",
     )
     train.add_argument("--out", required=True, help="run folder; an existing run there is resumed")
     add_config_flags(train)  # includes --data (default: the family's own dataset)
