@@ -315,8 +315,13 @@ def test_foreign_or_damaged_checkpoints_are_refused(vgan_run, tmp_path, capsys):
     (other / "config.json").write_text(json.dumps({**cfg, "base_filters": 8}))
     code, _, err = run(capsys, "sample", "--run", str(other), "--out", str(tmp_path / "s.gif"))
     assert code == 2 and "does not fit this model" in err
-    (other / "checkpoint.json").write_text("{broken")
-    code, _, err = run(capsys, "sample", "--run", str(other), "--out", str(tmp_path / "s.gif"))
+    # a run whose only checkpoint lost half of a weights file
+    damaged = tmp_path / "damaged"
+    shutil.copytree(vgan_run, damaged, ignore=shutil.ignore_patterns("logs"))
+    for folder in damaged.glob("ckpt-*"):
+        weights = folder / "generator.weights.h5"
+        weights.write_bytes(weights.read_bytes()[: weights.stat().st_size // 2])
+    code, _, err = run(capsys, "sample", "--run", str(damaged), "--out", str(tmp_path / "s.gif"))
     assert code == 2 and "damaged" in err
 
 
