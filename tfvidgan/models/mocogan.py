@@ -336,51 +336,29 @@ class MoCoGAN(GAN):
 
 # ==== Presets and from_config ==================================================
 
-PRESETS = {
-    "tiny": dict(
-        latent_dim=8,
-        motion_dim=4,
-        base_filters=4,
-        image_size=16,
-        num_frames=4,
-        batch_size=4,
-        steps=4,
-        steps_per_epoch=2,
-        num_examples=16,
-        frame_discriminator=1,
-    ),
-    # demo/full: VGAN's demo budget and judges (4 random frames per clip for the image judge, a
-    # faster generator, small batches), the paper's code sizes (content 50, motion 10).
-    "demo": dict(
-        latent_dim=50,
-        motion_dim=10,
-        base_filters=32,
-        num_frames=8,
-        batch_size=16,
-        steps=8000,
-        steps_per_epoch=250,
-        num_examples=16384,
-        g_lr=5e-4,
-        frame_discriminator=4,
-    ),
-    "full": dict(
-        latent_dim=50,
-        motion_dim=10,
-        base_filters=64,
-        image_size=64,
-        num_frames=16,
-        batch_size=32,
-        steps=20000,
-        steps_per_epoch=500,
-        num_examples=20000,
-        g_lr=5e-4,
-        frame_discriminator=4,
-    ),
-}
-# colab: one T4 GPU (16 GB, tensor cores) in Colab: the full preset's networks and clips in
-# mixed float16 (loss-scaled optimizers); Keras compiles the step with XLA on a GPU by itself
-# (tests/test_xla.py checks the step compiles). Unmeasured until measured on a GPU.
-PRESETS["colab"] = {**PRESETS["full"], "precision": "mixed_float16"}
+PRESETS = vgan.video_presets(
+    {
+        "tiny": dict(
+            latent_dim=8,
+            motion_dim=4,
+            base_filters=4,
+            image_size=16,
+            num_frames=4,
+            frame_discriminator=1,
+        ),
+        "demo": dict(
+            latent_dim=50, motion_dim=10, base_filters=32, g_lr=5e-4, frame_discriminator=4
+        ),
+        "full": dict(
+            latent_dim=50,
+            motion_dim=10,
+            base_filters=64,
+            num_frames=16,
+            g_lr=5e-4,
+            frame_discriminator=4,
+        ),
+    }
+)
 OPTIONS = (*GAN_OPTIONS, "motion_dim", "recurrent", "frame_discriminator")
 
 

@@ -235,56 +235,19 @@ class TGAN(GAN):
 # generator step (SN-GAN's setting) in place of the paper's clipping + WGAN with five critic steps,
 # which would run both networks four more times per generator step (module docstring).
 _LIPSCHITZ = dict(spectral_norm=True, loss="hinge")
-PRESETS = {
-    "tiny": dict(
-        latent_dim=16,
-        base_filters=4,
-        num_frames=8,
-        batch_size=4,
-        steps=4,
-        steps_per_epoch=2,
-        num_examples=16,
-        **_LIPSCHITZ,
-    ),
-    # demo: VGAN's demo budget and judge (a 2-D judge of 4 random frames next to the 3-D one, a
-    # faster generator, TTUR), so notebook 09 compares the generators in front of the same judge.
-    # demo/full judge pairs of clips (PacGAN), as dcgan's do for its image generator, which draws
-    # TGAN's frames: unpacked, the pixel diversity of 128 clips stayed at 3-7 over the first 400
-    # steps (real clips: 65), with SN + hinge and with plain non-saturating alike; packed it rose to
-    # 14, 39, 54 at steps 100, 200, 300 (shared CPU, one seed, first look; benchmarks/README.md).
-    "demo": dict(
-        latent_dim=64,
-        base_filters=32,
-        num_frames=8,
-        batch_size=16,
-        steps=8000,
-        steps_per_epoch=250,
-        num_examples=16384,
-        g_lr=5e-4,
-        frame_discriminator=4,
-        pack=2,
-        **_LIPSCHITZ,
-    ),
-    # full: the paper's sizes (z0 and z1_t of 100, 16 frames of 64x64, batch 64)
-    "full": dict(
-        latent_dim=100,
-        base_filters=64,
-        image_size=64,
-        num_frames=16,
-        batch_size=64,
-        steps=20000,
-        steps_per_epoch=500,
-        num_examples=20000,
-        g_lr=5e-4,
-        frame_discriminator=4,
-        pack=2,
-        **_LIPSCHITZ,
-    ),
-}
-# colab: one T4 GPU (16 GB, tensor cores) in Colab: the full preset's networks and clips in
-# mixed float16 (loss-scaled optimizers); Keras compiles the step with XLA on a GPU by itself
-# (tests/test_xla.py checks the step compiles). Unmeasured until measured on a GPU.
-PRESETS["colab"] = {**PRESETS["full"], "precision": "mixed_float16"}
+# demo/full: VGAN's budget and judges (a 2-D judge of 4 random frames next to the 3-D one, a
+# faster generator), so notebook 09 compares the generators in front of the same judge, and
+# pairs of clips judged at once (PacGAN): unpacked, the pixel diversity of 128 clips stayed at
+# 3-7 over the first 400 steps (real clips: 65); packed it rose to 14, 39, 54 at steps 100,
+# 200, 300 (shared CPU, one seed, first look; benchmarks/README.md). full: the paper's sizes.
+_JUDGES = dict(g_lr=5e-4, frame_discriminator=4, pack=2, **_LIPSCHITZ)
+PRESETS = vgan.video_presets(
+    {
+        "tiny": dict(latent_dim=16, base_filters=4, **_LIPSCHITZ),
+        "demo": dict(latent_dim=64, base_filters=32, **_JUDGES),
+        "full": dict(latent_dim=100, base_filters=64, num_frames=16, batch_size=64, **_JUDGES),
+    }
+)
 OPTIONS = (*GAN_OPTIONS, "frame_discriminator", "pack")
 
 

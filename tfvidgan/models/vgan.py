@@ -224,49 +224,40 @@ class VGAN(GAN):
 
 # ==== Presets and from_config ==================================================
 
-PRESETS = {
-    "tiny": dict(
-        latent_dim=16,
-        base_filters=4,
-        num_frames=8,
-        batch_size=4,
-        steps=4,
-        steps_per_epoch=2,
-        num_examples=16,
-    ),
-    # demo/full: a 2-D judge of 4 random frames per clip, shared content and a faster generator
-    # (TTUR) on small batches: many more steps per CPU minute (benchmarks/README.md). The demo
-    # draws 8 frames: in 9 minutes, 1.5x the steps of 16 frames and more recognisable frames.
-    "demo": dict(
-        latent_dim=64,
-        base_filters=32,
-        num_frames=8,
-        batch_size=16,
-        steps=8000,
-        steps_per_epoch=250,
-        num_examples=16384,
-        g_lr=5e-4,
-        frame_discriminator=4,
-        shared_content=True,
-    ),
+# The video families' clips and budgets per preset; each family adds its networks' sizes.
+VIDEO_BUDGETS = {
+    "tiny": dict(num_frames=8, batch_size=4, steps=4, steps_per_epoch=2, num_examples=16),
+    "demo": dict(num_frames=8, batch_size=16, steps=8000, steps_per_epoch=250, num_examples=16384),
     "full": dict(
-        latent_dim=100,
-        base_filters=64,
-        image_size=64,
-        batch_size=32,
-        steps=20000,
-        steps_per_epoch=500,
-        num_examples=20000,
-        two_stream=True,
-        g_lr=5e-4,
-        frame_discriminator=4,
-        shared_content=True,
+        image_size=64, batch_size=32, steps=20000, steps_per_epoch=500, num_examples=20000
     ),
 }
-# colab: one T4 GPU (16 GB, tensor cores) in Colab: the full preset's networks and clips in
-# mixed float16 (loss-scaled optimizers); Keras compiles the step with XLA on a GPU by itself
-# (tests/test_xla.py checks the step compiles). Unmeasured until measured on a GPU.
-PRESETS["colab"] = {**PRESETS["full"], "precision": "mixed_float16"}
+# colab: one T4 GPU (16 GB, tensor cores): full's networks and clips in mixed float16 (Keras
+# compiles the step with XLA on a GPU by itself; tests/test_xla.py checks that it compiles).
+# Unmeasured until measured on a GPU.
+VIDEO_BUDGETS["colab"] = {**VIDEO_BUDGETS["full"], "precision": "mixed_float16"}
+
+
+def video_presets(networks: dict) -> dict:
+    """``PRESETS`` of a video family: :data:`VIDEO_BUDGETS` with the family's
+    ``networks[name]`` settings (colab uses full's)."""
+    return {
+        name: {**budget, **networks["full" if name == "colab" else name]}
+        for name, budget in VIDEO_BUDGETS.items()
+    }
+
+
+# demo/full: a 2-D judge of 4 random frames per clip, shared content and a faster generator
+# (TTUR) on small batches: many more steps per CPU minute (benchmarks/README.md). The demo
+# draws 8 frames: in 9 minutes, 1.5x the steps of 16 frames and more recognisable frames.
+_JUDGES = dict(g_lr=5e-4, frame_discriminator=4, shared_content=True)
+PRESETS = video_presets(
+    {
+        "tiny": dict(latent_dim=16, base_filters=4),
+        "demo": dict(latent_dim=64, base_filters=32, **_JUDGES),
+        "full": dict(latent_dim=100, base_filters=64, two_stream=True, **_JUDGES),
+    }
+)
 OPTIONS = (*GAN_OPTIONS, "two_stream", "shared_content", "frame_discriminator")
 OPTIONS += ("info_codes", "info_weight", "pack")
 

@@ -83,44 +83,13 @@ class VideoVAE(VAE):
 # The sizes, budgets and decoder of VGAN's presets (the decoder *is* its generator), so a video
 # VAE and a video GAN compare on the same data and network; one optimizer at g_lr (1e-3, the image
 # VAE's). latent_dim 32: a clip holds a digit, its style and its motion.
-PRESETS = {
-    "tiny": dict(
-        latent_dim=8,
-        base_filters=4,
-        num_frames=8,
-        batch_size=4,
-        steps=4,
-        steps_per_epoch=2,
-        num_examples=16,
-        g_lr=1e-3,
-    ),
-    "demo": dict(
-        latent_dim=32,
-        base_filters=32,
-        num_frames=8,
-        batch_size=16,
-        steps=8000,
-        steps_per_epoch=250,
-        num_examples=16384,
-        g_lr=1e-3,
-        shared_content=True,
-    ),
-    "full": dict(
-        latent_dim=64,
-        base_filters=64,
-        image_size=64,
-        batch_size=32,
-        steps=20000,
-        steps_per_epoch=500,
-        num_examples=20000,
-        g_lr=1e-3,
-        shared_content=True,
-    ),
-}
-# colab: one T4 GPU (16 GB, tensor cores) in Colab: the full preset's networks and clips in
-# mixed float16 (loss-scaled optimizers); Keras compiles the step with XLA on a GPU by itself
-# (tests/test_xla.py checks the step compiles). Unmeasured until measured on a GPU.
-PRESETS["colab"] = {**PRESETS["full"], "precision": "mixed_float16"}
+PRESETS = vgan.video_presets(
+    {
+        "tiny": dict(latent_dim=8, base_filters=4, g_lr=1e-3),
+        "demo": dict(latent_dim=32, base_filters=32, g_lr=1e-3, shared_content=True),
+        "full": dict(latent_dim=64, base_filters=64, g_lr=1e-3, shared_content=True),
+    }
+)
 OPTIONS = ("kl_beta", "shared_content")
 
 
