@@ -10,6 +10,8 @@ from __future__ import annotations
 import keras
 from keras import layers, ops
 
+from tfvidgan.runtime import replica_share
+
 
 def num_doublings(size: int, start: int = 4, name: str = "image_size") -> int:
     """How many 2x upsamplings take ``start`` pixels to ``size``; ``size`` must be
@@ -164,10 +166,9 @@ class RandomFrames(layers.Layer):
         num_frames = videos.shape[1]
         if self.k >= num_frames:
             return videos
-        if training:
-            scores = keras.random.uniform(
-                (ops.shape(videos)[0], num_frames), seed=self.seed_generator
-            )
+        if training:  # under tf.distribute each replica gets its share of the global draw
+            draw = lambda n: keras.random.uniform((n, num_frames), seed=self.seed_generator)
+            scores = replica_share(draw, ops.shape(videos)[0])
             index = ops.sort(
                 ops.top_k(scores, self.k)[1], axis=-1
             )  # k distinct frames per clip, in order
@@ -197,5 +198,8 @@ class Sampling(layers.Layer):
 
     def call(self, inputs):
         mu, log_var = inputs
-        eps = keras.random.normal(ops.shape(mu), dtype=mu.dtype, seed=self.seed_generator)
+        draw = lambda n: keras.random.normal(
+            (n, mu.shape[-1]), dtype=mu.dtype, seed=self.seed_generator
+        )
+        eps = replica_share(draw, ops.shape(mu)[0])  # each replica its share of the global draw
         return mu + ops.exp(0.5 * log_var) * eps
