@@ -3,8 +3,9 @@
 * One ``fit`` step under ``MirroredStrategy`` on two logical CPU devices gives
   the update of the one-device step on the same global batch and weights, for
   every family (the layers that draw noise, RandomFrames and Sampling, draw for
-  the global batch and keep their replica's share), with a plain loss and with WGAN-GP (keras#20164 is the open Keras report of
-  WGAN-GP under MirroredStrategy; it does not reproduce with this step).
+  the global batch and keep their replica's share), with a plain loss and with
+  WGAN-GP (keras#20164 is the open Keras report of WGAN-GP under MirroredStrategy;
+  it does not reproduce with this step).
 * ``MultiWorkerMirroredStrategy`` with two worker processes on 127.0.0.1
   trains a tiny run; both workers end with the same weights.
 * A strategy the machine cannot provide, a batch the replicas cannot share and
