@@ -16,6 +16,8 @@ import os
 import sys
 from pathlib import Path
 
+import numpy as np
+
 from tfvidgan.config import TrainConfig
 from tfvidgan.models import FAMILIES
 
@@ -123,6 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_demo(args) -> None:
+    # imported here, not at the top: `tfvidgan --help` must not load TensorFlow
     from tfvidgan.config import get_config
     from tfvidgan.runs import write_run_outputs
     from tfvidgan.train import load_run, train
@@ -146,6 +149,7 @@ def cmd_demo(args) -> None:
 
 
 def cmd_train(args) -> None:
+    # imported here, not at the top: `tfvidgan --help` must not load TensorFlow
     from tfvidgan.config import get_config
     from tfvidgan.train import train
 
@@ -158,8 +162,6 @@ def cmd_train(args) -> None:
 
 def _cycling(value, num, count):
     """``value`` for all ``num`` samples, or 0..count-1 cycling when it is None."""
-    import numpy as np
-
     if value is not None and not 0 <= value < count:
         raise ValueError(f"must be in [0, {count - 1}], got {value}")
     return np.full(num, value) if value is not None else np.arange(num) % count
@@ -169,8 +171,6 @@ def read_first_frames(path):
     """The image(s) of ``--first-frame``: a PNG/JPEG image ``(1, H, W, C)`` uint8, or the
     ``images`` of an ``.npz`` (or the first frames of its ``videos``, as written by
     ``tfvidgan data export`` and ``tfvidgan sample``); one line saying what to pass otherwise."""
-    import numpy as np
-
     path = Path(path)
     if not path.is_file():
         raise ValueError(f"--first-frame {path}: no such file; give a PNG/JPEG image or an .npz")
@@ -203,7 +203,7 @@ def read_first_frames(path):
 
 
 def cmd_sample(args) -> None:
-    import numpy as np
+    # imported here, not at the top: `tfvidgan --help` must not load TensorFlow
 
     from tfvidgan import video_io
     from tfvidgan.runs import check_writable
@@ -292,6 +292,7 @@ def cmd_sample(args) -> None:
 
 
 def cmd_eval(args) -> None:
+    # imported here, not at the top: `tfvidgan --help` must not load TensorFlow
     from tfvidgan.evaluate import evaluate_run, format_table
 
     results = evaluate_run(args.run, num=args.num, real=args.real, seed=args.seed, out=args.out)
@@ -300,6 +301,7 @@ def cmd_eval(args) -> None:
 
 
 def cmd_export(args) -> None:
+    # imported here, not at the top: `tfvidgan --help` must not load TensorFlow
     from tfvidgan.export import export_run
 
     paths = export_run(args.run, args.out)
@@ -309,6 +311,7 @@ def cmd_export(args) -> None:
 
 
 def cmd_data(args) -> None:
+    # imported here, not at the top: `tfvidgan --help` must not load TensorFlow
     from tfvidgan import data
 
     if args.data_command == "list":
@@ -355,7 +358,7 @@ def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     if not args.verbose:
         import_tensorflow_quietly()
-    from tfvidgan.checkpoint import CheckpointError
+    from tfvidgan.checkpoint import CheckpointError  # after the quiet TensorFlow import
     from tfvidgan.train import TrainingDiverged
 
     handlers = {

@@ -109,7 +109,7 @@ class TrainConfig:
 
 def get_config(model: str, preset: str = "demo", **overrides) -> TrainConfig:
     """The preset ``preset`` of family ``model``, with ``overrides`` applied."""
-    from tfvidgan.models import family_module, get_family
+    from tfvidgan.models import family_module, get_family  # here: models imports this module
 
     presets = family_module(model).PRESETS
     if preset not in presets:

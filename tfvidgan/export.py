@@ -31,6 +31,7 @@ import tensorflow as tf
 from tfvidgan import models, runtime
 from tfvidgan.checkpoint import restore_checkpoint
 from tfvidgan.runs import check_writable, load_config
+from tfvidgan.train import resolve_data
 
 OUTPUT_NAMES = {5: "video", 4: "images"}  # by rank; anything else is "samples" (float32)
 
@@ -117,8 +118,6 @@ def export_run(run_dir, out_dir) -> dict:
     in, so the export runs on any device. Raises
     :class:`~tfvidgan.checkpoint.CheckpointError` when the run has no checkpoint.
     """
-    from tfvidgan.train import resolve_data
-
     cfg = resolve_data(load_config(run_dir))
     cfg.precision = "float32"
     runtime.set_precision("float32")

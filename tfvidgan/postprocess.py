@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import math
 
+import cv2
 import numpy as np
 
 from tfvidgan import video_io
@@ -79,7 +80,6 @@ def _finish(x, was_batch, was_uint8):
 def _flow_midframe(a, b, t):
     """Frame at time ``t`` in (0, 1) between float frames ``a`` and ``b`` (H, W, C),
     by warping both along Farneback optical flow and blending them."""
-    import cv2
 
     grey = lambda f: video_io.to_uint8(f.mean(axis=-1))
     flow = cv2.calcOpticalFlowFarneback(grey(a), grey(b), None, 0.5, 3, 9, 3, 5, 1.1, 0)
@@ -267,7 +267,6 @@ def upscale(video, factor=2, method="nearest", size=None):
             ``"bilinear"``, ``"bicubic"``, ``"area"`` or ``"lanczos"``.
         size: the output ``(height, width)``.
     """
-    import cv2
 
     if method not in _CV_METHODS:
         raise ValueError(f"method must be one of {tuple(_CV_METHODS)}, got {method!r}")
@@ -422,7 +421,7 @@ def latent_walk(
         float32 ``(frames, H, W, C)`` in [-1, 1]; write it with
         :func:`tfvidgan.video_io.write_video` (or a :class:`~tfvidgan.video_io.VideoWriter`).
     """
-    import keras
+    import keras  # lazy: the NumPy post-processing loads without TensorFlow
 
     if num_points < 2 or steps < 1:
         raise ValueError(f"need num_points >= 2 and steps >= 1, got {num_points} and {steps}")

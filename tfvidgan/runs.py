@@ -82,7 +82,7 @@ def read_history(path) -> dict[str, np.ndarray]:
 
 def plot_history(csv_path, png_path) -> Path:
     """Loss curves per epoch from a CSVLogger file, saved as PNG."""
-    import matplotlib
+    import matplotlib  # lazy: slow to load, and its backend is chosen before pyplot
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -104,7 +104,7 @@ def plot_history(csv_path, png_path) -> Path:
 
 def plot_histogram(samples, cfg: TrainConfig, png_path) -> Path:
     """1-D samples against the real Gaussian's density (the gaussian family)."""
-    import matplotlib
+    import matplotlib  # lazy: slow to load, and its backend is chosen before pyplot
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt

@@ -40,6 +40,7 @@ import numpy as np
 import tensorflow as tf
 
 from tfvidgan.callbacks.media import TensorBoardMedia, fixed_samples
+from tfvidgan.metrics.diversity import sample_diversity
 
 
 class NaNGuard(keras.callbacks.Callback):
@@ -499,8 +500,6 @@ class ModeCollapseMonitor(keras.callbacks.Callback):
         super().__init__()
         if int(num) < 2:
             raise ValueError(f"num must be at least 2 (diversity compares pairs), got {num}")
-        from tfvidgan.metrics.diversity import sample_diversity
-
         self.reference = None if real_batch is None else sample_diversity(_as_batch(real_batch))
         self.reference_source = "real data" if real_batch is not None else "the first check"
         self.num, self.threshold, self.seed = int(num), float(threshold), seed
@@ -513,8 +512,6 @@ class ModeCollapseMonitor(keras.callbacks.Callback):
 
     def measure(self) -> float:
         """Diversity of ``num`` fresh samples of the current model."""
-        from tfvidgan.metrics.diversity import sample_diversity
-
         samples = keras.ops.convert_to_numpy(
             fixed_samples(self.model, *self.model.grid_inputs(self.num, self._rng))
         )

@@ -11,6 +11,9 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from tfvidgan import video_io
+from tfvidgan.metrics.diversity import sample_diversity
+
 
 def fixed_samples(model, latents, condition=None):
     """Generator (or VAE decoder) output for given latents, in inference mode
@@ -40,7 +43,6 @@ class SampleMonitor(keras.callbacks.Callback):
         self.latents, self.labels = self.model.grid_inputs(self.num, self.seed)
 
     def on_epoch_end(self, epoch, logs=None):
-        from tfvidgan import video_io
 
         samples = keras.ops.convert_to_numpy(fixed_samples(self.model, self.latents, self.labels))
         if not np.isfinite(samples).all():  # diverged: nothing worth drawing
@@ -95,7 +97,6 @@ def write_image(tag: str, image, step: int, description: str | None = None) -> N
     The record the image plugin reads is a string tensor
     ``[width, height, png_bytes]``; without tensorboard we build it ourselves.
     """
-    from tfvidgan import video_io
 
     pixels = video_io.to_uint8(image)
     if pixels.ndim == 2:
@@ -122,7 +123,6 @@ def write_gif(tag: str, video, step: int, fps: float = 8) -> bytes:
     ``Summary.Image`` protocol buffer around the GIF bytes and write it with
     ``tf.summary.experimental.write_raw_pb``. Returns the GIF bytes.
     """
-    from tfvidgan import video_io
 
     clip = video_io.to_uint8(video)
     with tempfile.TemporaryDirectory() as tmp:
@@ -203,8 +203,6 @@ class TensorBoardMedia(keras.callbacks.Callback):
 
     def write(self, step: int, logs=None) -> None:
         """Generate the samples and write all summaries at ``step``."""
-        from tfvidgan import video_io
-        from tfvidgan.metrics.diversity import sample_diversity
 
         samples = keras.ops.convert_to_numpy(fixed_samples(self.model, self.latents, self.labels))
         if not np.isfinite(samples).all():  # diverged: the WeightGuard reports it

@@ -113,7 +113,7 @@ def _render_moving_mnist(num, image_size, num_frames, seed):
 
 def _clip_cache() -> Path:
     """Where :func:`make_dataset` keeps decoded frames of video files between epochs and runs."""
-    from tfvidgan import downloads
+    from tfvidgan import downloads  # lazy: only a download needs it
 
     return downloads.data_dir() / "clip_cache"
 
@@ -369,7 +369,7 @@ def make_dataset(
         A dataset yielding ``x`` of shape ``(batch_size, ...)`` float32, or
         ``(x, y)`` when ``with_labels``.
     """
-    import tensorflow as tf
+    import tensorflow as tf  # lazy: the NumPy side of tfvidgan.data loads without it
 
     spec = get_spec(name)
     if (
@@ -425,7 +425,7 @@ def without_autotune(ds):
     :func:`make_dataset`'s feed thousands of batches a second without the
     tuner (``benchmarks/README.md``), so they are better off without it.
     """
-    import tensorflow as tf
+    import tensorflow as tf  # lazy: the NumPy side of tfvidgan.data loads without it
 
     options = tf.data.Options()
     options.autotune.enabled = False

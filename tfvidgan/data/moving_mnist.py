@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import cv2
 import numpy as np
 
 from tfvidgan import downloads
@@ -98,7 +99,6 @@ def render(num, image_size=64, num_frames=16, seed=0, path=None):
     Returns:
         ``(uint8 (num, num_frames, image_size, image_size, 1), None)``: no labels.
     """
-    import cv2
 
     videos = load_moving_mnist(path)
     n, t = videos.shape[:2]

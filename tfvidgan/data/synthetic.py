@@ -486,7 +486,7 @@ def to_float(x):
     tensor, so it can be used inside ``tf.data`` pipelines).
     """
     if _is_tf_tensor(x):
-        import tensorflow as tf
+        import tensorflow as tf  # lazy: the NumPy side of tfvidgan.data loads without it
 
         return tf.cast(x, tf.float32) / 127.5 - 1.0
     return np.asarray(x, dtype=np.float32) / np.float32(127.5) - np.float32(1.0)
@@ -501,11 +501,11 @@ def to_uint8(x):
     :func:`tfvidgan.video_io.to_uint8`, which also rejects NaN.
     """
     if _is_tf_tensor(x):
-        import tensorflow as tf
+        import tensorflow as tf  # lazy: the NumPy side of tfvidgan.data loads without it
 
         x = tf.clip_by_value(tf.cast(x, tf.float32), -1.0, 1.0)
         return tf.cast(tf.round((x + 1.0) * 127.5), tf.uint8)
-    from tfvidgan.video_io import to_uint8 as numpy_to_uint8
+    from tfvidgan.video_io import to_uint8 as numpy_to_uint8  # here: video_io needs data
 
     return numpy_to_uint8(x)
 

@@ -43,6 +43,7 @@ import dataclasses
 import gc
 import glob as globlib
 import hashlib
+import json
 import math
 import os
 import re
@@ -52,6 +53,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import cv2
+import imageio_ffmpeg
 import numpy as np
 
 __all__ = [
@@ -239,7 +242,7 @@ def _is_grey(frame: np.ndarray) -> bool:
 
 
 def _probe_gif(path: str) -> VideoInfo:
-    import tensorflow as tf
+    import tensorflow as tf  # lazy: the NumPy side of tfvidgan.data loads without it
     from PIL import Image
 
     frames = tf.io.decode_gif(tf.io.read_file(path)).numpy()  # the decoder the pipeline uses
@@ -253,13 +256,11 @@ def _open_capture(path: str):
     """``cv2.VideoCapture(path)`` with FFmpeg's own decoding threads. (One thread per
     file, ``CAP_PROP_N_THREADS=1``, was 1.6-1.8x slower in the pipeline on 2 shared
     cores, although files are decoded in parallel.)"""
-    import cv2
 
     return cv2.VideoCapture(path)
 
 
 def _probe_opencv(path: str) -> VideoInfo:
-    import cv2
 
     capture = _open_capture(path)
     try:
@@ -277,7 +278,6 @@ def _probe_opencv(path: str) -> VideoInfo:
 
 
 def _probe_ffmpeg(path: str) -> VideoInfo:
-    import imageio_ffmpeg
 
     with warnings.catch_warnings():  # a failed start leaves imageio-ffmpeg's pipes to the GC
         warnings.simplefilter("ignore", ResourceWarning)
@@ -385,7 +385,6 @@ def _fit_geometry(h, w, out_h, out_w, mode):
 
 
 def _resize_one(frame: np.ndarray, size, mode: str) -> np.ndarray:
-    import cv2
 
     out_h, out_w = size
     h, w = frame.shape[:2]
@@ -434,14 +433,11 @@ def _size_pair(image_size):
 
 def _convert(frame_rgb: np.ndarray, channels: int) -> np.ndarray:
     if channels == 1:
-        import cv2
-
         return cv2.cvtColor(frame_rgb, cv2.COLOR_RGB2GRAY)[..., None]
     return frame_rgb
 
 
 def _decode_opencv(path, step, size, resize, channels, max_frames):
-    import cv2
 
     capture = _open_capture(path)
     out, index, k = [], 0, 0
@@ -472,7 +468,6 @@ def _stack(frames):
 
 
 def _decode_ffmpeg(path, step, size, resize, channels, max_frames):
-    import imageio_ffmpeg
 
     reader = imageio_ffmpeg.read_frames(path, pix_fmt="rgb24")
     out, index = [], 0
@@ -497,7 +492,7 @@ def _decode_tfio(path, step, size, resize, channels, max_frames):
 
 
 def _decode_gif_eager(path, step, size, resize, channels, max_frames):
-    import tensorflow as tf
+    import tensorflow as tf  # lazy: the NumPy side of tfvidgan.data loads without it
 
     frames = tf.io.decode_gif(tf.io.read_file(path)).numpy()
     return _finish_array(frames, step, size, resize, channels, max_frames)
@@ -592,7 +587,7 @@ def clip_starts(num_available, num_frames, clips_per_video=1, sampling="even", r
 
 def _tf_clip_indices(n, num_frames, clips_per_video, sampling, short, seed):
     """TF version of :func:`clip_starts` plus short-video handling -> (clips, num_frames) int32."""
-    import tensorflow as tf
+    import tensorflow as tf  # lazy: the NumPy side of tfvidgan.data loads without it
 
     max_start = n - num_frames
     if sampling == "random":
@@ -659,7 +654,6 @@ def _probe_all(paths, backend, workers, cache=None):
     ``<cache>/probes.json``, keyed by path, size and modification time, so a later run
     over the same files (UCF-101: 13,320 of them) does not open every file again.
     """
-    import json
 
     index_file = cache / "probes.json" if cache is not None else None
     known = {}
@@ -759,9 +753,9 @@ def video_clips(
     Raises:
         ValueError: bad arguments, or no readable video in ``source`` (naming it).
     """
-    import tensorflow as tf
+    import tensorflow as tf  # lazy: the NumPy side of tfvidgan.data loads without it
 
-    from .datasets import without_autotune
+    from .datasets import without_autotune  # here: datasets imports this module
 
     _check_choice("resize", resize, RESIZE_MODES)
     _check_choice("short", short, SHORT_MODES)
@@ -967,7 +961,7 @@ def video_clips(
 
 def _tf_resize(frames, size, mode):
     """TF twin of :func:`resize_frames` for in-graph (GIF) decoding: uint8 in and out."""
-    import tensorflow as tf
+    import tensorflow as tf  # lazy: the NumPy side of tfvidgan.data loads without it
 
     out_h, out_w = size
     shape = tf.shape(frames)

@@ -75,7 +75,7 @@ def _keras_home() -> Path:
     home = os.environ.get("KERAS_HOME")
     if home:
         return Path(home).expanduser()
-    from keras.src.backend import config as keras_config
+    from keras.src.backend import config as keras_config  # private: only without KERAS_HOME
 
     return Path(keras_config.keras_home()).expanduser()
 

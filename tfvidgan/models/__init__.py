@@ -16,6 +16,8 @@ import importlib
 from dataclasses import dataclass
 from types import ModuleType
 
+from tfvidgan.config import FAMILY_OPTIONS, TrainConfig
+
 
 @dataclass(frozen=True)
 class Family:
@@ -60,8 +62,6 @@ def build(cfg):
     :data:`tfvidgan.config.FAMILY_OPTIONS` but not in the family's ``OPTIONS``)
     must keep their defaults, so a flag is never silently ignored.
     """
-    from tfvidgan.config import FAMILY_OPTIONS, TrainConfig
-
     module = family_module(cfg.model)
     default = TrainConfig()
     for name in FAMILY_OPTIONS:
