@@ -75,7 +75,9 @@ def one_step(strategy, cfg, batch):
 mirrored = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
 results = {}
 for family in json.loads(sys.argv[2]):
-    cfg = resolve_data(get_config(family, "tiny", batch_size=4, **json.loads(sys.argv[1])))
+    options = models.family_module(family).OPTIONS  # the VAEs read no adversarial loss
+    loss = {k: v for k, v in json.loads(sys.argv[1]).items() if k in options}
+    cfg = resolve_data(get_config(family, "tiny", batch_size=4, **loss))
     batch = next(iter(make_dataset(cfg)))
     one, one_logs = one_step(tf.distribute.get_strategy(), cfg, batch)
     two, two_logs = one_step(mirrored, cfg, batch)

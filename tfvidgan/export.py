@@ -80,7 +80,9 @@ def export_model(model, out_dir) -> dict:
         "first_frame": lambda latents, first_frame: generate(latents, first_frame),
         "condition": lambda latents, condition: generate(latents, condition),
     }[specs[-1].name]
-    module.serve = tf.function(serve, input_signature=specs)
+    # autograph=False: nothing to convert (plain tensor maths), and AutoGraph cannot parse
+    # lambdas that share a line on some versions (TF 2.20 / Python 3.13: Colab's)
+    module.serve = tf.function(serve, input_signature=specs, autograph=False)
     signature = {
         "inputs": {s.name: {"shape": list(s.shape), "dtype": s.dtype.name} for s in specs},
         "outputs": {
