@@ -5,6 +5,7 @@ import pytest
 
 from tfvidgan.config import get_config
 from tfvidgan.models import cgan, dcgan
+from tfvidgan.models.base import GAN_OPTIONS
 
 LATENT = 8
 
@@ -59,7 +60,7 @@ def test_conditional_gan_train_step_and_sampling(fit_step, images):
 
 def test_presets_options_and_from_config():
     assert cgan.PRESETS is dcgan.IMAGE_PRESETS  # the DCGAN networks and budgets, no packing
-    assert set(cgan.OPTIONS) == {"conditioning", "ema"}
+    assert set(cgan.OPTIONS) == set(GAN_OPTIONS) | {"conditioning"}
     model = cgan.from_config(get_config("cgan", "tiny", image_size=16, conditioning="concat"))
     assert isinstance(model, cgan.ConditionalGAN) and model.num_classes == 10
     assert [tuple(i.shape) for i in model.discriminator.inputs] == [(None, 16, 16, 1), (None,)]

@@ -6,6 +6,7 @@ import pytest
 
 from tfvidgan.config import TrainConfig, get_config
 from tfvidgan.models import dcgan
+from tfvidgan.models.base import GAN_OPTIONS
 
 LATENT = 8
 
@@ -68,7 +69,7 @@ def test_presets_pack_pairs_except_tiny():
     assert dcgan.PRESETS["tiny"].get("pack", 1) == 1
     for name in ("demo", "full"):
         assert dcgan.PRESETS[name] == {**dcgan.IMAGE_PRESETS[name], "pack": 2}
-    assert set(dcgan.OPTIONS) == {"info_codes", "info_weight", "pack", "ema"}
+    assert set(dcgan.OPTIONS) == set(GAN_OPTIONS) | {"info_codes", "info_weight", "pack"}
 
 
 def test_from_config_builds_a_compiled_dcgan_with_the_config_s_options():

@@ -7,6 +7,7 @@ import tensorflow as tf
 from tfvidgan.config import get_config
 from tfvidgan.data import gaussian_1d
 from tfvidgan.models import gaussian
+from tfvidgan.models.base import GAN_OPTIONS
 
 
 def test_shapes_and_a_linear_output():
@@ -21,7 +22,7 @@ def test_shapes_and_a_linear_output():
 def test_one_step_and_from_config(fit_step):
     model = gaussian.from_config(get_config("gaussian", "tiny"))
     assert isinstance(model, gaussian.GaussianGAN) and model.latent_dim == 4
-    assert gaussian.OPTIONS == ("ema",)
+    assert gaussian.OPTIONS == GAN_OPTIONS
     logs = fit_step(model, gaussian_1d(8))
     assert logs["d_loss"] > 0 and logs["g_loss"] > 0
     assert model.sample(10, seed=0).shape == (10, 1)

@@ -6,6 +6,7 @@ import pytest
 
 from tfvidgan.config import get_config
 from tfvidgan.models import vgan
+from tfvidgan.models.base import GAN_OPTIONS
 
 LATENT = 8
 
@@ -147,14 +148,13 @@ def test_presets_options_and_from_config():
     demo = vgan.PRESETS["demo"]
     assert (demo["num_frames"], demo["frame_discriminator"], demo["shared_content"]) == (8, 4, True)
     assert vgan.PRESETS["full"]["two_stream"] and vgan.PRESETS["full"]["image_size"] == 64
-    assert set(vgan.OPTIONS) == {
+    assert set(vgan.OPTIONS) == set(GAN_OPTIONS) | {
         "two_stream",
         "shared_content",
         "frame_discriminator",
         "info_codes",
         "info_weight",
         "pack",
-        "ema",
     }
     cfg = get_config("vgan", "tiny", image_size=16, frame_discriminator=2, pack=2, two_stream=True)
     model = vgan.from_config(cfg)
