@@ -82,7 +82,7 @@ class TrainConfig:
     d_steps: int = 1  # discriminator updates per generator update
     gradient_penalty: float = 0.0  # WGAN-GP weight (10 in the paper)
     r1_gamma: float = 0.0  # R1 penalty gamma
-    label_smoothing: float = 0.0  # one-sided: the real target is 1 - label_smoothing
+    label_smoothing: float = 0.0  # one-sided: real target 1 - s (TF-GAN's: 1 - s/2)
     ema: float = 0.0  # GANs: momentum of the generator weight average used to sample (0 = off)
     kl_beta: float = 1.0  # vae: weight of the KL term (beta-VAE)
 

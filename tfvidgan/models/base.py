@@ -135,7 +135,7 @@ class GAN(keras.Model):
             d_steps: discriminator updates per generator update (5 for WGAN-GP).
             gradient_penalty: weight of the WGAN-GP penalty (10 in the paper).
             r1_gamma: gamma of the R1 penalty, applied as gamma / 2 * R1.
-            label_smoothing: one-sided smoothing of the real target (e.g. 0.1).
+            label_smoothing: one-sided: the real target becomes 1 - s (TF-GAN: 1 - s/2).
             info_weight: weight lambda of the InfoGAN code loss (models with
                 ``info_codes``; 1 in the paper for categorical codes).
         """
