@@ -265,14 +265,19 @@ def _extract_zip(archive: Path, target: Path):
             mode = (info.external_attr >> 16) & 0o170000
             if mode == 0o120000:  # a symbolic link stored in the zip
                 raise UnsafeArchiveError(f"archive member {info.filename!r} is a link; refusing")
-        for info in infos:
-            dest = _safe_member_path(target, info.filename)
-            if info.is_dir():
-                dest.mkdir(parents=True, exist_ok=True)
-                continue
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            with zf.open(info) as src, open(dest, "wb") as out:
-                shutil.copyfileobj(src, out, CHUNK)
+        _copy_members(zf, infos, target)
+
+
+def _copy_members(archive, infos, target: Path):
+    """Write the checked members ``infos`` of an open zip/rar ``archive`` under ``target``."""
+    for info in infos:
+        dest = _safe_member_path(target, info.filename)
+        if info.is_dir():
+            dest.mkdir(parents=True, exist_ok=True)
+            continue
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        with archive.open(info) as src, open(dest, "wb") as out:
+            shutil.copyfileobj(src, out, CHUNK)
 
 
 def _rar_tool():
@@ -295,14 +300,7 @@ def _extract_rar(archive: Path, target: Path):
                 _safe_member_path(target, info.filename)
                 if info.is_symlink():
                     raise UnsafeArchiveError(f"archive member {info.filename!r} is a link")
-            for info in infos:
-                dest = _safe_member_path(target, info.filename)
-                if info.is_dir():
-                    dest.mkdir(parents=True, exist_ok=True)
-                    continue
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                with rf.open(info) as src, open(dest, "wb") as out:
-                    shutil.copyfileobj(src, out, CHUNK)
+            _copy_members(rf, infos, target)
         return
     tool, exe = _rar_tool()
     if tool is None:
