@@ -103,15 +103,20 @@ def _python(code, *args, env=None, timeout=1800):
     return json.loads(done.stdout.split("RESULT ", 1)[1])
 
 
+# The gradient penalty is computed by the shared step (base.GAN), so WGAN-GP is checked on
+# one image and one video family; every family's own layers are checked with the plain loss.
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    "loss",
-    [{}, {"loss": "wasserstein", "gradient_penalty": 10.0}],
+    "loss, families",
+    [
+        ({}, list(models.FAMILIES)),
+        ({"loss": "wasserstein", "gradient_penalty": 10.0}, ["dcgan", "mocogan"]),
+    ],
     ids=["non_saturating", "wgan_gp"],
 )
-def test_a_mirrored_step_on_two_devices_equals_the_one_device_step(loss):
-    results = _python(MIRRORED_STEP, json.dumps(loss), json.dumps(list(models.FAMILIES)))
-    assert set(results) == set(models.FAMILIES)
+def test_a_mirrored_step_on_two_devices_equals_the_one_device_step(loss, families):
+    results = _python(MIRRORED_STEP, json.dumps(loss), json.dumps(families))
+    assert set(results) == set(families)
     for family, r in results.items():
         one, two = r["logs"]
         assert r["moved"] > 0, family
