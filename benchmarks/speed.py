@@ -18,8 +18,8 @@ process, measured in alternating rounds so machine drift hits both alike:
   ``tfvidgan.runtime.choose_precision()`` picks for this machine (bf16 on CPUs with
   AMX / AVX512-BF16, fp16 on GPUs with tensor cores).
 
-Run: ``python benchmarks/speed.py`` (``make bench``; about 15 minutes on 2 cores
-for the nine image and video families of the registry, estimated; run it alone on the
+Run: ``python benchmarks/speed.py`` (``make bench``; about 7 minutes on 2 cores
+for the nine image and video families of the registry; run it alone on the
 machine, a run that shares the CPU is not a valid row). Prints a Markdown table of samples/s and
 the ratio, against the target of 1.6x. Quick check: ``--families dcgan vgan
 --rounds 1 --steps 3``. Whether bf16 changes what the samples look like is measured
