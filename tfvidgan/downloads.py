@@ -247,14 +247,7 @@ def _extract_tar(archive: Path, target: Path):
                 raise UnsafeArchiveError(
                     f"archive member {m.name!r} is a link or device; refusing to extract it"
                 )
-        for m in members:
-            dest = _safe_member_path(target, m.name)
-            if m.isdir():
-                dest.mkdir(parents=True, exist_ok=True)
-                continue
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            with tar.extractfile(m) as src, open(dest, "wb") as out:
-                shutil.copyfileobj(src, out, CHUNK)
+        _copy_members(tar.extractfile, [(m.name, m.isdir(), m) for m in members], target)
 
 
 def _extract_zip(archive: Path, target: Path):
@@ -265,18 +258,19 @@ def _extract_zip(archive: Path, target: Path):
             mode = (info.external_attr >> 16) & 0o170000
             if mode == 0o120000:  # a symbolic link stored in the zip
                 raise UnsafeArchiveError(f"archive member {info.filename!r} is a link; refusing")
-        _copy_members(zf, infos, target)
+        _copy_members(zf.open, [(i.filename, i.is_dir(), i) for i in infos], target)
 
 
-def _copy_members(archive, infos, target: Path):
-    """Write the checked members ``infos`` of an open zip/rar ``archive`` under ``target``."""
-    for info in infos:
-        dest = _safe_member_path(target, info.filename)
-        if info.is_dir():
+def _copy_members(open_member, members, target: Path):
+    """Write the checked ``members`` ``(name, is_dir, member)`` of an open archive under
+    ``target``; ``open_member(member)`` returns its bytes as a file (tar, zip or rar)."""
+    for name, is_dir, member in members:
+        dest = _safe_member_path(target, name)
+        if is_dir:
             dest.mkdir(parents=True, exist_ok=True)
             continue
         dest.parent.mkdir(parents=True, exist_ok=True)
-        with archive.open(info) as src, open(dest, "wb") as out:
+        with open_member(member) as src, open(dest, "wb") as out:
             shutil.copyfileobj(src, out, CHUNK)
 
 
@@ -300,7 +294,7 @@ def _extract_rar(archive: Path, target: Path):
                 _safe_member_path(target, info.filename)
                 if info.is_symlink():
                     raise UnsafeArchiveError(f"archive member {info.filename!r} is a link")
-            _copy_members(rf, infos, target)
+            _copy_members(rf.open, [(i.filename, i.is_dir(), i) for i in infos], target)
         return
     tool, exe = _rar_tool()
     if tool is None:
