@@ -183,3 +183,78 @@ def test_fit_on_batches_of_unknown_size_keeps_the_clip_length_static():
     assert tuple(fake.shape) == spec
     history = model.fit(tf.data.Dataset.from_tensor_slices(x.astype("float32")).batch(2), verbose=0)
     assert np.isfinite(history.history["d_loss"][-1]) and model.trained_steps == 3
+
+
+# ---- sprite motion: one drawn sprite per clip, moved by the motion code -------------------
+
+SPRITE = 8
+
+
+def sprite_generator():
+    return mocogan.build_generator(K, M, SIZE, 1, base_filters=4, sprite=SPRITE)
+
+
+def test_place_sprite_puts_the_top_left_corner_at_the_position_times_the_room():
+    sprite = -np.ones((1, SPRITE, SPRITE, 1), "float32")
+    sprite[0, 0, 0, 0] = 1.0  # one white pixel at the sprite's top-left corner
+    positions = np.array([[[0.0, 0.0], [1.0, 1.0], [0.5, 0.25]]], "float32")  # (x, y)
+    frames = keras.ops.convert_to_numpy(mocogan.PlaceSprite(SIZE)([sprite, positions]))
+    assert frames.shape == (1, 3, SIZE, SIZE, 1)
+    room = SIZE - SPRITE
+    for t, (y, x) in enumerate([(0, 0), (room, room), (room // 4, room // 2)]):
+        lit = np.argwhere(frames[0, t, ..., 0] > -1.0)
+        np.testing.assert_array_equal(lit, [[y, x]])
+        assert frames[0, t, y, x, 0] == pytest.approx(1.0)
+
+
+def test_place_sprite_rounds_to_whole_pixels_and_passes_the_bilinear_gradient():
+    import tensorflow as tf
+
+    sprite = -np.ones((1, SPRITE, SPRITE, 1), "float32")
+    sprite[0, 0, 0, 0] = 1.0
+    room = SIZE - SPRITE
+    x = tf.Variable([[[2.25 / room, 0.0], [2.75 / room, 0.0]]])  # 2.25 and 2.75 px right
+    with tf.GradientTape() as tape:
+        frames = mocogan.PlaceSprite(SIZE)([sprite, x])
+        ink_right = (frames[0, :, 0, 3, 0] + 1.0) / 2.0  # ink on pixel 3 of row 0
+    ink = (keras.ops.convert_to_numpy(frames)[0, :, 0, :, 0] + 1.0) / 2.0
+    np.testing.assert_allclose(ink[:, 2:4], [[1.0, 0.0], [0.0, 1.0]], atol=1e-6)  # rounded
+    grad = tape.gradient(ink_right, x).numpy()
+    # the bilinear paste puts 1 - |3 - offset| on pixel 3: d/d offset = +1, times the room
+    np.testing.assert_allclose(grad[0, :, 0], [room, room], rtol=1e-5)
+
+
+def test_a_sprite_clip_is_one_image_moved_so_its_ink_is_the_same_in_every_frame():
+    """Inside the frame a translation keeps the sprite's total ink; the motion noise only
+    moves it, the content code redraws it."""
+    g, z = sprite_generator(), latents(3)
+    video = clips(g, z)
+    assert video.shape == (3, T, SIZE, SIZE, 1) and np.all(np.abs(video) <= 1.0)
+    ink = ((video + 1.0) / 2.0).sum(axis=(2, 3, 4))  # (B, T)
+    np.testing.assert_allclose(ink, np.repeat(ink[:, :1], T, axis=1), rtol=1e-4)
+    moved = z.copy()
+    moved[:, : T * M] = np.random.default_rng(5).standard_normal((3, T * M))
+    other = clips(g, moved)
+    np.testing.assert_allclose(((other + 1) / 2).sum(axis=(2, 3, 4)), ink, rtol=1e-4)
+    assert per_frame_change(video, other).max() > 0.5  # ... somewhere else (whole pixels)
+    redrawn = z.copy()
+    redrawn[:, -K:] = np.random.default_rng(9).standard_normal((3, K))
+    assert not np.allclose(((clips(g, redrawn) + 1) / 2).sum(axis=(2, 3, 4)), ink, rtol=1e-3)
+
+
+def test_sprite_sizes_that_do_not_fit_the_frame_are_refused_with_the_flag_to_use():
+    for bad in (4, 12, SIZE, 2 * SIZE):
+        with pytest.raises(ValueError, match=f"--sprite {SIZE // 2}"):
+            mocogan.build_generator(K, M, SIZE, 1, base_filters=4, sprite=bad)
+
+
+def test_sprite_models_train_save_and_draw_longer_clips(tmp_path, fit_step, videos):
+    model = build(get_config("mocogan", "tiny", sprite=SPRITE, channels=1))
+    assert model.generator.get_layer("sprite_generator").output_shape == (None, 8, 8, 1)
+    logs = fit_step(model, videos(4, model.num_frames, SIZE))
+    assert np.isfinite(logs["g_loss"])
+    model.generator.save(tmp_path / "generator.keras")
+    again = keras.saving.load_model(tmp_path / "generator.keras")
+    z = latents(2, frames=3 * model.num_frames)
+    np.testing.assert_allclose(clips(again, z), clips(model.generator, z), atol=1e-6)
+    assert clips(again, z).shape[1] == 3 * model.num_frames

@@ -56,18 +56,22 @@ def build_generator(
     channels=1,
     base_filters=32,
     recurrent="gru",
+    sprite=0,
 ) -> keras.Model:
     """[z ``(B, (T - 1) * motion_dim)``, first frame ``(B, H, W, C)``] -> video ``(B, T, H, W, C)``.
 
     1. ``z_C = encoder(first frame)`` (:func:`build_encoder`);
     2. ``T - 1`` frames from MoCoGAN's generator on ``[eps_1..eps_{T-1}, z_C]``;
     3. the first frame, then those.
+
+    ``sprite=S``: the later frames are one sprite drawn from ``z_C`` and moved
+    (:func:`tfvidgan.models.mocogan.build_generator`).
     """
     z = keras.Input((None,), name="z")
     first = keras.Input((image_size, image_size, channels), name="first_frame")
     content = build_encoder(content_dim, image_size, channels, base_filters)(first)  # 1.
     body = mocogan.build_generator(
-        content_dim, motion_dim, image_size, channels, base_filters, recurrent
+        content_dim, motion_dim, image_size, channels, base_filters, recurrent, sprite
     )
     body.name = "mocogan_generator"
     later = body(layers.Concatenate()([z, content]))  # 2. (B, T - 1, H, W, C)
@@ -252,7 +256,7 @@ def from_config(cfg) -> ImageToVideoGAN:
     (``latent_dim`` is the size of the encoded content code)."""
     c = cfg
     g = build_generator(
-        c.latent_dim, c.motion_dim, c.image_size, c.channels, c.base_filters, c.recurrent
+        c.latent_dim, c.motion_dim, c.image_size, c.channels, c.base_filters, c.recurrent, c.sprite
     )
     d = build_discriminator(
         c.num_frames,

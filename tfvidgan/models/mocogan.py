@@ -39,6 +39,18 @@ causal). ``TrainConfig.latent_dim`` is the content code's size for this family.
 The recurrent cell starts from a zero state (the paper does not say; noise
 enters through ``eps_1`` already).
 
+**Sprite motion** (``sprite=S``, ``--sprite S``): ``G_I``
+draws an ``S x S`` sprite from ``z_C`` alone, once per clip, and each frame's
+motion code only says where it is: ``p_t = sigmoid(W z_M(t))``, the sprite
+pasted with its top-left corner at ``p_t * (H - S)`` whole pixels, on a
+background of -1; the gradient reaches ``p_t`` through the bilinear sampler of
+spatial transformer networks (Jaderberg, Simonyan, Zisserman & Kavukcuoglu
+2015, https://arxiv.org/abs/1506.02025, restricted to a translation). A
+translation cannot turn a 6 into a 9, so the digit is the same in every frame
+by construction, and the image generator runs once per clip instead of once per
+frame. It suits one object moving on a plain background (moving digits,
+bouncing shapes), not camera footage: ``sprite=0`` draws every frame whole.
+
 Departures from the paper, for a CPU budget: the image judge sees ``k`` random
 frames of each generated clip (DVD-GAN's sampling) rather than frames drawn
 separately, and the video judge sees whole clips rather than random
@@ -136,6 +148,55 @@ class FrameByFrame(layers.Layer):
         return cls(image_generator, **config)
 
 
+@keras.saving.register_keras_serializable(package="tfvidgan")
+class PlaceSprite(layers.Layer):
+    """Paste one sprite per clip at one position per frame, differentiably.
+
+    Inputs ``[sprite (B, S, S, C)`` in [-1, 1], ``positions (B, T, 2)`` in [0, 1]
+    as ``(x, y)]``; output ``(B, T, H, W, C)`` in [-1, 1], ``H = W = image_size``:
+    frame ``t`` is -1 everywhere except the sprite, whose top-left corner is at
+    ``positions[:, t] * (image_size - S)`` rounded to whole pixels. The gradient
+    is that of the bilinear paste at the unrounded offset (weights
+    ``max(0, 1 - |i - a - offset|)`` per axis, Jaderberg et al. 2015), passed
+    straight through the rounding (Bengio, Leonard & Courville 2013,
+    https://arxiv.org/abs/1308.3432). Pasted at sub-pixel offsets the sprite is
+    blurred, a cue the image judge learns at once: on the demo, rounding raised
+    recognised frames from 37 % to 50 % (benchmarks/README.md).
+    """
+
+    def __init__(self, image_size: int, **kwargs):
+        super().__init__(dtype="float32", **kwargs)
+        self.image_size = int(image_size)
+
+    def _weights(self, offset, sprite_size):
+        """``offset (B, T)`` -> ``(B, T, image_size, S)``: frame pixel i takes sprite pixel a."""
+        i = ops.arange(self.image_size, dtype="float32")[:, None]
+        a = ops.arange(sprite_size, dtype="float32")[None, :]
+        return ops.relu(1.0 - ops.abs(i - a - offset[..., None, None]))
+
+    def _paste(self, ink, offsets):
+        rows = self._weights(offsets[..., 1], ink.shape[1])  # (B, T, H, S)
+        cols = self._weights(offsets[..., 0], ink.shape[2])  # (B, T, W, S)
+        frames = ops.einsum("btha,bajc->bthjc", rows, ink)
+        return ops.einsum("bthjc,btwj->bthwc", frames, cols)
+
+    def call(self, inputs):
+        sprite, positions = (ops.cast(x, "float32") for x in inputs)
+        offsets = positions * float(self.image_size - sprite.shape[1])  # (B, T, 2) pixels
+        ink = (sprite + 1.0) / 2.0  # background 0, so pasting is a weighted sum
+        soft = self._paste(ink, offsets)  # gives the gradient ...
+        hard = self._paste(ink, ops.round(offsets))  # ... and this the pixels
+        return (soft + ops.stop_gradient(hard - soft)) * 2.0 - 1.0
+
+    def compute_output_shape(self, input_shape):
+        sprite, positions = input_shape
+        return (sprite[0], positions[1], self.image_size, self.image_size, sprite[3])
+
+    def get_config(self):
+        config = {k: v for k, v in super().get_config().items() if k != "dtype"}
+        return {**config, "image_size": self.image_size}
+
+
 # ==== Generator ===============================================================
 
 
@@ -159,16 +220,19 @@ def build_generator(
     channels=1,
     base_filters=32,
     recurrent="gru",
+    sprite=0,
 ) -> keras.Model:
     """z ``(B, T * motion_dim + content_dim)`` -> video ``(B, T, H, W, C)``, ``H = W = image_size``.
 
     1. split z into the motion noise ``eps (B, T, motion_dim)`` and the content code ``(B, K)``;
     2. ``z_M = R_M(eps)``: one motion code per frame (:func:`build_motion_generator`);
     3. frame t = ``G_I([z_C, z_M(t)])`` (:class:`FrameByFrame`), with ``G_I`` the DCGAN
-       generator on ``content_dim + motion_dim`` inputs.
+       generator on ``content_dim + motion_dim`` inputs; or, with ``sprite=S``, one sprite
+       ``G_I(z_C)`` per clip pasted at ``sigmoid(W z_M(t))`` (:class:`PlaceSprite`), ``G_I``
+       the DCGAN generator of ``S x S`` images with as many filters at 4x4 as a frame's.
 
     Reach the parts with ``get_layer("motion_generator")`` and
-    ``get_layer("frame_by_frame").image_generator``.
+    ``get_layer("frame_by_frame").image_generator`` (``get_layer("sprite_generator")``).
 
     Args:
         content_dim: size of the content code z_C (the paper: 50).
@@ -177,20 +241,37 @@ def build_generator(
         channels: 1 for grey, 3 for RGB.
         base_filters: filters of the image generator's last up block.
         recurrent: ``"gru"`` or ``"lstm"``.
+        sprite: side of the sprite that only moves (0: every frame drawn whole).
     """
+    sprite = int(sprite)
+    if sprite and not (8 <= sprite < image_size and sprite & (sprite - 1) == 0):
+        raise ValueError(
+            f"sprite={sprite} does not fit {image_size}x{image_size} frames: use a power of two "
+            f"from 8 to {image_size // 2} (e.g. --sprite {max(8, image_size // 2)}), or 0 to "
+            "draw every frame whole"
+        )
     if int(content_dim) < 1 or int(motion_dim) < 1:
         raise ValueError(
             f"content_dim={content_dim} and motion_dim={motion_dim} are not possible: MoCoGAN "
             "needs both codes, each of at least 1 number (e.g. --latent-dim 50 --motion-dim 10)"
         )
     motion_generator = build_motion_generator(motion_dim, recurrent)
+    z = keras.Input((None,), name="z")  # any number of frames
+    noise, content = SplitLatents(motion_dim, content_dim)(z)  # 1.
+    motion = motion_generator(noise)  # 2. (B, T, M)
+    if sprite:  # 3. one sprite per clip, moved
+        filters = base_filters * (image_size // sprite)
+        sprite_generator = dcgan.build_generator(content_dim, sprite, channels, filters)
+        sprite_generator.name = "sprite_generator"
+        positions = layers.Dense(2, activation="sigmoid", dtype="float32", name="positions")
+        video = PlaceSprite(image_size, name="place_sprite")(
+            [sprite_generator(content), positions(motion)]
+        )
+        return keras.Model(z, video, name="generator")
     image_generator = dcgan.build_generator(
         content_dim + motion_dim, image_size, channels, base_filters
     )
     image_generator.name = "image_generator"
-    z = keras.Input((None,), name="z")  # any number of frames
-    noise, content = SplitLatents(motion_dim, content_dim)(z)  # 1.
-    motion = motion_generator(noise)  # 2. (B, T, M)
     video = FrameByFrame(image_generator, name="frame_by_frame")([motion, content])  # 3.
     return keras.Model(z, video, name="generator")
 
@@ -359,7 +440,7 @@ PRESETS = vgan.video_presets(
         ),
     }
 )
-OPTIONS = (*GAN_OPTIONS, "motion_dim", "recurrent", "frame_discriminator")
+OPTIONS = (*GAN_OPTIONS, "motion_dim", "recurrent", "frame_discriminator", "sprite")
 
 
 def from_config(cfg) -> MoCoGAN:
@@ -367,7 +448,7 @@ def from_config(cfg) -> MoCoGAN:
     (``latent_dim`` is the content code's size)."""
     c = cfg
     g = build_generator(
-        c.latent_dim, c.motion_dim, c.image_size, c.channels, c.base_filters, c.recurrent
+        c.latent_dim, c.motion_dim, c.image_size, c.channels, c.base_filters, c.recurrent, c.sprite
     )
     d = build_discriminator(
         c.num_frames,

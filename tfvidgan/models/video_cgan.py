@@ -50,19 +50,20 @@ def build_generator(
     base_filters=32,
     recurrent="gru",
     embed_dim=16,
+    sprite=0,
 ) -> keras.Model:
     """[z ``(B, T * motion_dim + content_dim)``, label ``(B,)``] -> video ``(B, T, H, W, C)``.
 
     ``embed(y)`` is appended to z, after the content code: MoCoGAN's generator
     (:func:`tfvidgan.models.mocogan.build_generator`) then reads
     ``[z_C, embed(y)]`` as one content code of ``content_dim + embed_dim``
-    numbers, the same in every frame.
+    numbers, the same in every frame (``sprite=S``: it draws the one sprite of the clip).
     """
     z = keras.Input((None,), name="z")
     y = keras.Input((), dtype="int32", name="label")
     e = layers.Embedding(num_classes, embed_dim, name="label_embedding")(y)
     body = mocogan.build_generator(
-        content_dim + embed_dim, motion_dim, image_size, channels, base_filters, recurrent
+        content_dim + embed_dim, motion_dim, image_size, channels, base_filters, recurrent, sprite
     )
     body.name = "mocogan_generator"
     return keras.Model([z, y], body(layers.Concatenate()([z, e])), name="generator")
@@ -154,6 +155,7 @@ def from_config(cfg) -> VideoCGAN:
         c.channels,
         c.base_filters,
         c.recurrent,
+        sprite=c.sprite,
     )
     d = build_discriminator(
         c.num_classes,
