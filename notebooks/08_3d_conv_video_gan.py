@@ -196,8 +196,8 @@ print(source[source.index("    mask = ") :])
 #
 # Four lines train any family: a config, `models.build`, the dataset, `fit`. A
 # `TrainingBudget` stops at the steps or the minutes, whichever comes first, and `SampleMonitor`
-# shows the same 16 latent vectors as a GIF after every epoch. `make demo` trains the same recipe
-# for 9 minutes; here it gets about 5.
+# shows the same 16 latent vectors as a GIF after every epoch. The demo-candidate benchmark trains
+# the same recipe for 9 minutes; here it gets about 5.
 
 # %%
 # smoke mode: the same networks, a few steps (tiny networks draw nearly constant clips, on which
@@ -374,7 +374,7 @@ display(Markdown("\n".join(rows)))
 # - **frame by frame the DCGAN is ahead**: a 2-D network learns sharp digits much faster than a
 #   3-D one. Both DCGAN rows show its frames, so they share its recognisable frames. (With longer
 #   budgets, `benchmarks/README.md`: the DCGAN reaches about 78 % recognisable digits in 10
-#   minutes, the VGAN demo recipe 25 % of its frames in `make demo`'s 9.)
+#   minutes, the VGAN demo recipe 25 % of its frames in 9.)
 # - **a new z per frame** gives every clip a handful of different digits: the consistency falls to
 #   about a third (eight independent digits rarely agree more than two or three times), and the
 #   motion energy is about twice the real clips' (every frame jumps).
@@ -384,7 +384,7 @@ display(Markdown("\n".join(rows)))
 #   That is why the table reports motion beside it: no single number judges a video generator.
 # - **the VGAN rows** are the only generated clips that move without jumping: their motion energy
 #   is the one nearest the real clips'. Their consistency starts low, since early digits are
-#   blobs that the classifier reads as anything, and grows with training (`make demo`'s 9 minutes:
+#   blobs that the classifier reads as anything, and grows with training (9 minutes:
 #   55 % of frames show their clip's digit, no frozen clip). That is what the 3-D kernels and the
 #   3-D judge add; sharp frames come later than in an image GAN.
 #

@@ -400,11 +400,11 @@ def test_demo_command_trains_the_video_gan_and_says_where_its_files_are(tmp_path
     out = tmp_path / "demo"
     code, stdout, err = run(capsys, "demo", "--out", str(out), "--steps", "3", "--minutes", "2")
     assert code == 0, err
-    assert "3-D video GAN" in stdout and "at most 3 steps / 2 min" in stdout
+    assert "MoCoGAN, sprite motion" in stdout and "at most 3 steps / 2 min" in stdout
     for name in ("samples.gif", "samples.mp4", "samples.png", "loss_curve.png", "checkpoint.json"):
         assert (out / name).exists() and str(out / name) in stdout, name
     _, cfg = train.load_run(out)
-    assert (cfg.model, cfg.num_frames, cfg.image_size) == ("vgan", 8, 32)  # the demo preset
+    assert (cfg.model, cfg.num_frames, cfg.image_size, cfg.sprite) == ("mocogan", 8, 32, 16)
     assert read_video(out / "samples.gif").shape[0] == cfg.num_frames
     assert read_video(out / "samples.mp4").shape[0] == cfg.num_frames
     code, stdout, _ = run(capsys, "demo", "--out", str(out), "--steps", "3")

@@ -22,6 +22,10 @@ from tfvidgan.config import TrainConfig
 from tfvidgan.models import FAMILIES
 
 PRESET_NAMES = ("tiny", "demo", "full", "colab")  # colab: the video families, one T4 GPU
+# `tfvidgan demo` (`make demo`): the candidate whose samples measured best in its budget, on
+# 3 seeds (benchmarks/quality.py --demo-candidates; benchmarks/README.md, "Demo candidates").
+DEMO_MODEL = "mocogan"
+DEMO_TITLE = "the content/motion video GAN (MoCoGAN, sprite motion)"
 SAMPLE_SUFFIXES = (".npz", ".gif", ".mp4", ".webm", ".png")
 
 
@@ -55,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     add = lambda name, **kw: sub.add_parser(name, parents=[common], **kw)
 
-    demo = add("demo", help="train the 3-D video GAN on moving digits and write GIF/MP4 samples")
+    demo = add("demo", help=f"train {DEMO_TITLE} on moving digits and write GIF/MP4 samples")
     demo.add_argument("--out", default="runs/demo", help="run folder (default runs/demo)")
     demo.add_argument("--minutes", type=float, default=9.0, help="training time budget (default 9)")
     demo.add_argument(
@@ -133,10 +137,10 @@ def cmd_demo(args) -> None:
     overrides = {"max_minutes": args.minutes}
     if args.steps is not None:
         overrides["steps"] = args.steps
-    cfg = get_config("vgan", "demo", **overrides)
+    cfg = get_config(DEMO_MODEL, "demo", **overrides)
     size = f"{cfg.num_frames}x{cfg.image_size}x{cfg.image_size}"
     print(
-        f"tfvidgan demo: 3-D video GAN (VGAN) on moving digits, {size}, "
+        f"tfvidgan demo: {DEMO_TITLE} on moving digits, {size}, "
         f"at most {cfg.steps} steps / {args.minutes:g} min of training"
     )
     train(cfg, args.out, write_outputs=False)

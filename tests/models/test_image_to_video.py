@@ -125,6 +125,10 @@ def test_from_config_tiny():
     model = build(get_config("image_to_video", "tiny", channels=1))
     assert isinstance(model, image_to_video.ImageToVideoGAN)
     assert model.dataset == "moving_digits" and model.latent_dim == 3 * 4
+    # frames drawn whole: a sprite's positions could not start where the given digit is
+    assert get_config("image_to_video", "demo").sprite == 0
+    with pytest.raises(ValueError, match="sprite is not an option of the 'image_to_video'"):
+        build(get_config("image_to_video", "tiny", sprite=8))
 
 
 def test_the_generator_saves_to_a_keras_file(tmp_path):

@@ -78,8 +78,20 @@ def test_train_step_on_labelled_clips(fit_step, videos):
     assert np.isfinite(logs["d_loss"]) and np.isfinite(logs["g_loss"])
 
 
+def test_with_a_sprite_the_label_draws_the_sprite_and_the_motion_only_moves_it():
+    g = video_cgan.build_generator(K, M, CLASSES, SIZE, 1, base_filters=4, sprite=8)
+    z = np.random.default_rng(0).standard_normal((2, T * M + K)).astype("float32")
+    ink = lambda y: ((np_(g([z, np.array([y, y], "int32")], training=False)) + 1) / 2).sum(
+        axis=(2, 3, 4)
+    )  # (B, T): a moved sprite keeps its ink in every frame
+    three, seven = ink(3), ink(7)
+    np.testing.assert_allclose(three, np.repeat(three[:, :1], T, axis=1), rtol=1e-4)
+    assert not np.allclose(three, seven, rtol=1e-3)  # another label, another sprite
+
+
 def test_from_config_tiny_and_a_missing_frame_judge_is_refused():
     model = build(get_config("video_cgan", "tiny", channels=1))
     assert isinstance(model, video_cgan.VideoCGAN) and model.num_classes == 10
+    assert model.generator.get_layer("mocogan_generator").get_layer("place_sprite")
     with pytest.raises(ValueError, match="frame-discriminator"):
         video_cgan.build_discriminator(10, T, SIZE, 1, 4, frame_discriminator=0)

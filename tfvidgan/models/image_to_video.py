@@ -56,22 +56,18 @@ def build_generator(
     channels=1,
     base_filters=32,
     recurrent="gru",
-    sprite=0,
 ) -> keras.Model:
     """[z ``(B, (T - 1) * motion_dim)``, first frame ``(B, H, W, C)``] -> video ``(B, T, H, W, C)``.
 
     1. ``z_C = encoder(first frame)`` (:func:`build_encoder`);
     2. ``T - 1`` frames from MoCoGAN's generator on ``[eps_1..eps_{T-1}, z_C]``;
     3. the first frame, then those.
-
-    ``sprite=S``: the later frames are one sprite drawn from ``z_C`` and moved
-    (:func:`tfvidgan.models.mocogan.build_generator`).
     """
     z = keras.Input((None,), name="z")
     first = keras.Input((image_size, image_size, channels), name="first_frame")
     content = build_encoder(content_dim, image_size, channels, base_filters)(first)  # 1.
     body = mocogan.build_generator(
-        content_dim, motion_dim, image_size, channels, base_filters, recurrent, sprite
+        content_dim, motion_dim, image_size, channels, base_filters, recurrent
     )
     body.name = "mocogan_generator"
     later = body(layers.Concatenate()([z, content]))  # 2. (B, T - 1, H, W, C)
@@ -247,8 +243,11 @@ class ImageToVideoGAN(mocogan.MoCoGAN):
 
 # ==== Presets and from_config ==================================================
 
-PRESETS = mocogan.PRESETS  # the same networks and budgets; the content code is encoded
-OPTIONS = mocogan.OPTIONS
+# MoCoGAN's networks and budgets; the content code is encoded. Frames are drawn whole, never as
+# a moved sprite: a sprite's positions come from the motion noise alone, so the drawn frames
+# could not start where the given frame's digit is.
+PRESETS = {name: {**preset, "sprite": 0} for name, preset in mocogan.PRESETS.items()}
+OPTIONS = tuple(option for option in mocogan.OPTIONS if option != "sprite")
 
 
 def from_config(cfg) -> ImageToVideoGAN:
@@ -256,7 +255,7 @@ def from_config(cfg) -> ImageToVideoGAN:
     (``latent_dim`` is the size of the encoded content code)."""
     c = cfg
     g = build_generator(
-        c.latent_dim, c.motion_dim, c.image_size, c.channels, c.base_filters, c.recurrent, c.sprite
+        c.latent_dim, c.motion_dim, c.image_size, c.channels, c.base_filters, c.recurrent
     )
     d = build_discriminator(
         c.num_frames,

@@ -39,7 +39,7 @@ causal). ``TrainConfig.latent_dim`` is the content code's size for this family.
 The recurrent cell starts from a zero state (the paper does not say; noise
 enters through ``eps_1`` already).
 
-**Sprite motion** (``sprite=S``, ``--sprite S``): ``G_I``
+**Sprite motion** (``sprite=S``, the presets' choice: half the frame): ``G_I``
 draws an ``S x S`` sprite from ``z_C`` alone, once per clip, and each frame's
 motion code only says where it is: ``p_t = sigmoid(W z_M(t))``, the sprite
 pasted with its top-left corner at ``p_t * (H - S)`` whole pixels, on a
@@ -417,6 +417,10 @@ class MoCoGAN(GAN):
 
 # ==== Presets and from_config ==================================================
 
+# Sprite motion, the digit's side (half the frame): in 9 minutes on moving digits it drew 50 %
+# recognisable frames and 90 % consistent clips where whole frames drew 12 % and 50 %; one-sided
+# label smoothing keeps the demo's judge from the discriminator-wins alarms (benchmarks/README.md,
+# "Sprite motion"). --sprite 0 for footage that is not one object moving on a plain background.
 PRESETS = vgan.video_presets(
     {
         "tiny": dict(
@@ -426,9 +430,16 @@ PRESETS = vgan.video_presets(
             image_size=16,
             num_frames=4,
             frame_discriminator=1,
+            sprite=8,
         ),
         "demo": dict(
-            latent_dim=50, motion_dim=10, base_filters=32, g_lr=5e-4, frame_discriminator=4
+            latent_dim=50,
+            motion_dim=10,
+            base_filters=32,
+            g_lr=5e-4,
+            frame_discriminator=4,
+            sprite=16,
+            label_smoothing=0.1,
         ),
         "full": dict(
             latent_dim=50,
@@ -437,6 +448,7 @@ PRESETS = vgan.video_presets(
             num_frames=16,
             g_lr=5e-4,
             frame_discriminator=4,
+            sprite=32,
         ),
     }
 )
