@@ -14,13 +14,14 @@
 # - MoCoGAN's latent vector `[eps_1, ..., eps_T, z_C]` and how one keras.Model draws a clip frame by frame;
 # - why the content code cannot drift, and what the recurrent cell (GRU or LSTM) adds: clips of any length;
 # - MoCoGAN's two judges (single frames and whole clips) as one discriminator with concatenated logits;
+# - sprite motion: one image per clip that the motion code can only move, with a gradient through the rounding;
 # - to draw the **content/motion picture**: one row per content code, one column per motion;
 # - to draw clips longer than the training ones and measure whether they keep their digit;
 # - to compare MoCoGAN with TGAN on the same data, with the shipped offline metrics.
 #
 # **Prerequisites:** notebooks 08 (VGAN, the video judges) and 09 (TGAN, one image generator per frame).
 #
-# **CPU time:** 12 min in normal mode (measured on a shared 2-core CPU: two trainings of `MINUTES` = 4 min
+# **CPU time:** 9 min in normal mode (measured on a quiet 2-core CPU: two trainings of `MINUTES` = 4 min
 # each, the rest evaluation), 2.5 min in smoke mode. On a busy machine the trainings make fewer steps.
 
 # %%
@@ -172,16 +173,54 @@ print(inspect.getsource(mocogan.MoCoGAN.sample_latents))
 print(inspect.getsource(mocogan.MoCoGAN.sample))
 
 # %% [markdown]
-# ## 3. Train MoCoGAN on moving digits
+# ## 3. Motion that can only move the digit: sprites
 #
-# The `demo` preset: the paper's code sizes (content 50, motion 10, a GRU), 8 frames of 32x32, batch 16, VGAN's
-# two judges with 4 random frames per clip, and a faster generator (TTUR: 5e-4 against 2e-4). The same budget
-# then trains TGAN (section 6). `tfvidgan.train.train` is what `tfvidgan train --model mocogan` runs.
+# The content code cannot drift, but the image generator still reads the motion code too, and it can use it
+# to reshape the digit: in the 30-minute run of `benchmarks/README.md` some clips turn a 6 into a 9 halfway.
+# On data where one object moves over a plain background, the motion can be restricted further. With
+# `sprite=S` the image generator draws **one `S x S` sprite per clip** from the content code alone, and the
+# motion code of frame `t` only says **where** it goes: `p_t = sigmoid(W z_M(t))`, the sprite's top-left corner
+# at `p_t * (H - S)` pixels. A translation cannot turn a 6 into a 9.
+#
+# ```text
+#   z_C ──► G_I ──► one sprite (S x S) ─┐
+#   eps_t ──► GRU ──► z_M(t) ──► p_t ───┴──► PlaceSprite ──► frame t (H x W)
+# ```
+#
+# `PlaceSprite` rounds the position to whole pixels (the data's digits sit on whole pixels; a sprite blended
+# between two pixels is blurred, and the image judge spots blur at once) but passes the gradient of the
+# bilinear paste straight through the rounding, so the positions still learn. It is two small matrix products
+# per axis:
+
+# %%
+print(inspect.getsource(mocogan.PlaceSprite))
+
+# %% [markdown]
+# One sprite, moved: every frame holds the same ink (the sum of its pixels), whatever the motion noise, and
+# another content code draws another sprite. The `demo` and `full` presets use sprites of half the frame (the
+# size of the data's digits); `sprite=0` (`--sprite 0`) draws every frame whole, as in the paper, for footage
+# that is not one object on a plain background.
+
+# %%
+g_sprite = mocogan.build_generator(K, M, image_size=16, channels=1, base_filters=4, sprite=8)
+clip = keras.ops.convert_to_numpy(g_sprite(z, training=False))[0]
+print("ink per frame:", np.round(((clip + 1) / 2).sum(axis=(1, 2, 3)), 3))
+other = keras.ops.convert_to_numpy(g_sprite(other_content, training=False))[0]
+print("ink per frame, another content code:", np.round(((other + 1) / 2).sum(axis=(1, 2, 3)), 3))
+
+# %% [markdown]
+# ## 4. Train MoCoGAN on moving digits
+#
+# The `demo` preset: the paper's code sizes (content 50, motion 10, a GRU), 16x16 sprites on 8 frames of 32x32,
+# batch 16, VGAN's two judges with 4 random frames per clip, a faster generator (TTUR: 5e-4 against 2e-4) and
+# one-sided label smoothing 0.1 (the judges aim at 0.9 for real clips, which keeps them from winning too
+# easily; notebook 13). It is what `make demo` trains, for 9 minutes. The same budget then trains TGAN (section 7).
+# `tfvidgan.train.train` is what `tfvidgan train --model mocogan` runs.
 
 # %%
 MINUTES = pick(normal=4.0, smoke=0.2)  # CPU budget of each model in this notebook
 preset = pick(normal="demo", smoke="tiny")
-# smoke mode: tiny networks, but frames of the real size (the metrics of section 6 need varied features)
+# smoke mode: tiny networks, but frames of the real size (the metrics of section 7 need varied features)
 sizes = pick(normal={}, smoke=dict(image_size=32, num_frames=8))
 common = dict(max_minutes=MINUTES, steps=pick(normal=100_000, smoke=4), **sizes)
 print(get_config("mocogan", preset, **common))
@@ -204,7 +243,7 @@ show_clips(
 )
 
 # %% [markdown]
-# ## 4. The content/motion picture
+# ## 5. The content/motion picture
 #
 # `model.content_motion_grid(num_content, num_motion)` draws every content code with every motion noise. In the
 # grid below **row i keeps content code i** and varies the motion; **column j keeps motion j** and varies the
@@ -224,7 +263,7 @@ for i in range(2):  # two rows, frame by frame: the same content, five motions
     )
 
 # %% [markdown]
-# ## 5. Longer clips than it was trained on
+# ## 6. Longer clips than it was trained on
 #
 # The GRU just runs on. `sample(num, num_frames=3 * T)` draws clips three times as long as the training ones
 # (`tfvidgan sample --run runs/nb10/mocogan --num-frames 24 --out long.gif` on the command line). Does the
@@ -254,7 +293,7 @@ print(
 )
 
 # %% [markdown]
-# ## 6. MoCoGAN against TGAN, same data, same minutes
+# ## 7. MoCoGAN against TGAN, same data, same minutes
 #
 # TGAN's `demo` preset (notebook 09) with the same budget, then both measured like every video model here with
 # `evaluate.evaluate_samples`: FVD on the shipped video classifier's features, recognisable frames, digit
@@ -298,16 +337,17 @@ for label, key in rows:
 display(Markdown("\n".join(lines)))
 
 # %% [markdown]
-# Reading it (a 2-core CPU, one seed, a few minutes each: a first look, not a benchmark). Both generators draw
-# every frame with one DCGAN image generator; they differ in what that generator is given. TGAN's per-frame
-# latent `z1_t` comes from the clip's `z0` through a network that could still change "which digit" along the
-# path; MoCoGAN's content code is copied to every frame, so only the motion code can change a frame. Look at
-# clip consistency and at section 5: the content code that cannot drift is the point of the design. Read
-# consistency next to digit coverage and flow: a clip that barely moves, or a model that draws two digits, keeps
-# its digit trivially (in the 4-minute run written down with this notebook, TGAN's 99 % consistency came with
-# 2 of 10 digits and 0.27 px/frame of flow, MoCoGAN's 51 % with all ten and 1.9). Where one
-# model trails in FVD or recognisable frames, compare the step counts first. `benchmarks/README.md`
-# ("MoCoGAN and conditional video (issue 14)") records the numbers measured when this notebook was written.
+# Reading it (a 2-core CPU, one seed, a few minutes each: a first look, not a benchmark). TGAN draws every frame
+# whole with one image generator, from a per-frame latent `z1_t` that a network derives from the clip's `z0`, and
+# that path can still change "which digit". MoCoGAN's `demo` preset draws one sprite per clip from the content
+# code and lets the motion code only move it, so nothing along the clip can change the digit. Look at clip
+# consistency and at section 6: a content that cannot drift is the point of the design. Read consistency next
+# to digit coverage and flow, because a clip that barely moves, or a model that draws two digits, keeps its
+# digit trivially. In the 4-minute run written down with this notebook (a quiet CPU), MoCoGAN made 2758 steps:
+# 86 % consistency with all ten digits, 31 % recognisable frames, FVD 7.9 and 1.4 px/frame of flow (real clips
+# 1.55). TGAN made 2145 steps: 41 % consistency, 2 % recognisable, FVD 39. Where one model trails in FVD or
+# recognisable frames, compare the step counts first. `benchmarks/README.md` ("Sprite motion") has the same
+# comparison over 3 seeds and 9 minutes: whole frames 12 % / 50 %, sprites 49 % / 90 %.
 #
 # On the command line: `tfvidgan train --model mocogan --out runs/mocogan`, `tfvidgan eval --run runs/mocogan`,
 # `tfvidgan sample --run runs/mocogan --num-frames 24 --out long.gif`.
@@ -353,7 +393,7 @@ course.check("Exercise 10.2", frame_codes, nb10.check_frame_codes)
 # Write `agreement_by_frame(frame_pred, first)`: `frame_pred (N, T)` holds the digit read in every frame; return
 # `(T,)`, at each frame `t` the fraction of clips whose frame `t` shows the **majority digit of that clip's first
 # `first` frames** (ties: the smaller digit, as `np.bincount(...).argmax()` gives). Then use it on the long clips
-# of section 5.
+# of section 6.
 
 
 # %%
