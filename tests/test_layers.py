@@ -3,9 +3,11 @@
 import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 
 from tfvidgan.layers import (
     ClassProjection,
+    InkCrop,
     RandomFrames,
     Sampling,
     code_head,
@@ -128,6 +130,34 @@ def test_random_frames_draws_distinct_ordered_frames_per_clip():
     assert RandomFrames(20)(clips).shape == clips.shape  # k >= T: every frame
     assert RandomFrames(4).compute_output_shape((None, 16, 8, 8, 1)) == (None, 4, 8, 8, 1)
     assert RandomFrames.from_config(RandomFrames(3, seed=7).get_config()).k == 3
+
+
+def test_ink_crop_cuts_the_window_around_the_ink_and_passes_gradients_to_its_pixels():
+    glyph = -np.ones((8, 8, 1), "float32")
+    glyph[1:7, 2:6] = np.linspace(0.2, 1.0, 24, dtype="float32").reshape(6, 4, 1)
+    images = -np.ones((4, 16, 16, 1), "float32")
+    images[0, 3:11, 5:13] = glyph  # inside the frame
+    images[1, 8:16, 0:8] = glyph  # touching two edges
+    images[2, 0:2, 0:2] = 1.0  # a 2x2 blob in a corner: the window moves inside the frame
+    # images[3]: no ink at all: the centre
+    images = keras.ops.convert_to_tensor(images)
+    crops = keras.ops.convert_to_numpy(InkCrop(8)(images))
+    assert crops.shape == (4, 8, 8, 1)
+    np.testing.assert_array_equal(crops[0], glyph)
+    np.testing.assert_array_equal(crops[1], glyph)
+    np.testing.assert_array_equal(crops[2], keras.ops.convert_to_numpy(images)[2, :8, :8])
+    assert (crops[3] == -1).all()
+
+    with tf.GradientTape() as tape:  # the gradient reaches exactly the window's pixels
+        tape.watch(images)
+        total = tf.reduce_sum(InkCrop(8)(images)[:1])
+    grad = tape.gradient(total, images).numpy()[0, ..., 0]
+    assert grad.sum() == 64 and (grad[3:11, 5:13] == 1).all()
+    packed = keras.ops.concatenate([images[1:2], images[0:1]], axis=-1)  # PacGAN: 2 in channels
+    both = keras.ops.convert_to_numpy(InkCrop(8, channels=1)(packed))
+    np.testing.assert_array_equal(both[0], np.concatenate([glyph, glyph], axis=-1))
+    assert InkCrop.from_config(InkCrop(8, 1).get_config()).channels == 1
+    assert InkCrop(8).compute_output_shape((None, 16, 16, 3)) == (None, 8, 8, 3)
 
 
 def test_sampling_is_the_reparameterisation_trick():

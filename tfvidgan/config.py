@@ -67,7 +67,7 @@ class TrainConfig:
     conditioning: str = "projection"  # cgan discriminator: "projection" or "concat"
     info_codes: int = 0  # dcgan, vgan: InfoGAN code of this many categories in z (0 = off)
     info_weight: float = 1.0  # dcgan, vgan: weight of the InfoGAN code loss
-    pack: int = 1  # dcgan, vgan: PacGAN, samples judged at once (1 = off)
+    pack: int = 1  # dcgan, vgan, mocogan: PacGAN, samples judged at once (1 = off)
     motion_dim: int = 0  # mocogan (+ video_cgan, image_to_video): size of the per-frame motion code
     recurrent: str = "gru"  # mocogan (+ video_cgan, image_to_video): motion cell, "gru" or "lstm"
     sprite: int = 0  # mocogan, video_cgan: side of one sprite per clip that motion moves (0 = off)

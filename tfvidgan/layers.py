@@ -187,6 +187,53 @@ class RandomFrames(layers.Layer):
 
 
 @keras.saving.register_keras_serializable(package="tfvidgan")
+class InkCrop(layers.Layer):
+    """The ``size x size`` window of each image centred on its ink:
+    ``(N, H, W, C)`` in [-1, 1] -> ``(N, size, size, C)``.
+
+    The window is centred on the bounding box of the pixels brighter than
+    mid-grey (channels averaged), moved inside the image where it would cross
+    an edge, and at the image's centre when nothing is that bright. It suits one
+    object on a dark background: with sprite motion the image judge looks at the
+    digit rather than the frame, the same window cut from real and generated
+    frames alike. ``channels=c``: the ``C`` channels hold ``C / c`` images of ``c``
+    channels side by side (PacGAN's packing), each cut around its own ink. The window's place is not
+    differentiated; its pixels are (a one-hot selection).
+    """
+
+    def __init__(self, size: int, channels: int | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.size, self.channels = int(size), channels
+
+    def _window(self, ink, axis):
+        """``ink (N, H, W, P)`` bool -> ``(N, P, size, L)``: one-hot rows (axis 1) or columns."""
+        length = ink.shape[axis]
+        lines = ops.cast(ops.any(ink, axis=3 - axis), "int32")  # (N, L, P): a line has ink
+        lines = ops.transpose(lines, (0, 2, 1))
+        first = ops.argmax(lines, axis=-1)
+        last = length - 1 - ops.argmax(ops.flip(lines, axis=-1), axis=-1)
+        centre = ops.cast(first + last, "float32") / 2.0  # (L - 1) / 2 when there is no ink
+        start = ops.clip(ops.round(centre - (self.size - 1) / 2.0), 0, length - self.size)
+        index = ops.cast(start, "int32")[..., None] + ops.arange(self.size, dtype="int32")
+        return ops.one_hot(index, length, dtype=self.compute_dtype)
+
+    def call(self, images):
+        n, h, w, c = ops.shape(images)[0], *images.shape[1:]
+        k = self.channels or c
+        x = ops.reshape(images, (n, h, w, c // k, k))  # (N, H, W, P, k): P packed images
+        ink = ops.stop_gradient(ops.mean(ops.cast(x, "float32"), axis=-1) > 0.0)
+        rows, cols = self._window(ink, 1), self._window(ink, 2)
+        crops = ops.einsum("npsh,nhwpc,nptw->nstpc", rows, x, cols)
+        return ops.reshape(crops, (n, self.size, self.size, c))
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], self.size, self.size, input_shape[3])
+
+    def get_config(self):
+        return {**super().get_config(), "size": self.size, "channels": self.channels}
+
+
+@keras.saving.register_keras_serializable(package="tfvidgan")
 class Sampling(layers.Layer):
     """Reparameterisation trick z = mu + exp(0.5 * log_var) * eps (Kingma &
     Welling 2013, https://arxiv.org/abs/1312.6114). Inputs ``[mu, log_var]``,

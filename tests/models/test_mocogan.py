@@ -152,7 +152,7 @@ def test_from_config_builds_the_tiny_preset_and_refuses_foreign_options():
     assert model.discriminator.output_shape == (None, 2)
     assert model.generate(model.sample_latents(2)).shape == (2, 4, 16, 16, 1)
     with pytest.raises(ValueError, match="not an option of the 'mocogan' family"):
-        build(get_config("mocogan", "tiny", pack=2))
+        build(get_config("mocogan", "tiny", two_stream=True))
     with pytest.raises(ValueError, match="not an option of the 'vgan' family"):
         build(get_config("vgan", "tiny", motion_dim=4))
     lstm = build(get_config("mocogan", "tiny", recurrent="lstm"))
@@ -251,8 +251,16 @@ def test_sprite_sizes_that_do_not_fit_the_frame_are_refused_with_the_flag_to_use
 def test_sprite_models_train_save_and_draw_longer_clips(tmp_path, fit_step, videos):
     model = build(get_config("mocogan", "tiny", sprite=SPRITE, channels=1))
     assert model.generator.get_layer("sprite_generator").output_shape == (None, 8, 8, 1)
+    crop = model.discriminator.get_layer("ink_crop")  # the image judge looks at the sprite
+    assert crop.size == SPRITE and crop.output.shape[1:] == (SPRITE, SPRITE, 1)
+    whole = build(get_config("mocogan", "tiny", sprite=0, channels=1))
+    assert "ink_crop" not in [layer.name for layer in whole.discriminator.layers]
     logs = fit_step(model, videos(4, model.num_frames, SIZE))
     assert np.isfinite(logs["g_loss"])
+    packed = build(get_config("mocogan", "tiny", sprite=SPRITE, pack=2, channels=1))
+    assert packed.discriminator.input_shape[-1] == 2  # PacGAN: pairs of clips, each cut alone
+    assert packed.discriminator.get_layer("ink_crop").channels == 1
+    assert np.isfinite(fit_step(packed, videos(4, packed.num_frames, SIZE))["d_loss"])
     model.generator.save(tmp_path / "generator.keras")
     again = keras.saving.load_model(tmp_path / "generator.keras")
     z = latents(2, frames=3 * model.num_frames)

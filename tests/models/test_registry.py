@@ -99,7 +99,8 @@ def test_build_refuses_pack_for_the_vae_naming_the_families_that_pack():
     with pytest.raises(ValueError, match="pack is not an option of the 'vae' family") as err:
         build(get_config("vae", "tiny", pack=2))
     users = str(err.value).split("it is one of: ")[1].split(")")[0].split(", ")
-    assert {"dcgan", "vgan"} <= set(users) and "vae" not in users
+    assert {"dcgan", "vgan", "mocogan"} <= set(users) and "vae" not in users
+    assert not {"video_cgan", "image_to_video"} & set(users)  # a conditioned clip is judged alone
     assert "leave it at 1" in str(err.value)
 
 
@@ -146,5 +147,5 @@ def test_every_larger_preset_builds_networks_that_fit_together(name, preset):
     cfg = resolve_data(get_config(name, preset))
     model = build(cfg)
     _check_model(model, cfg)
-    if name in ("dcgan", "vgan"):
-        assert model.pack == cfg.pack == (2 if name == "dcgan" else 1)  # dcgan judges pairs
+    if name in ("dcgan", "vgan", "mocogan", "video_cgan"):  # dcgan and mocogan judge pairs
+        assert model.pack == cfg.pack == (2 if name in ("dcgan", "mocogan") else 1)

@@ -93,5 +93,7 @@ def test_from_config_tiny_and_a_missing_frame_judge_is_refused():
     model = build(get_config("video_cgan", "tiny", channels=1))
     assert isinstance(model, video_cgan.VideoCGAN) and model.num_classes == 10
     assert model.generator.get_layer("mocogan_generator").get_layer("place_sprite")
+    frames = model.discriminator.get_layer("frame_features")  # judges the sprite's window
+    assert model.discriminator.get_layer("ink_crop").size == 8 and frames.input_shape[1] == 8
     with pytest.raises(ValueError, match="frame-discriminator"):
         video_cgan.build_discriminator(10, T, SIZE, 1, 4, frame_discriminator=0)

@@ -245,9 +245,11 @@ class ImageToVideoGAN(mocogan.MoCoGAN):
 
 # MoCoGAN's networks and budgets; the content code is encoded. Frames are drawn whole, never as
 # a moved sprite: a sprite's positions come from the motion noise alone, so the drawn frames
-# could not start where the given frame's digit is.
-PRESETS = {name: {**preset, "sprite": 0} for name, preset in mocogan.PRESETS.items()}
-OPTIONS = tuple(option for option in mocogan.OPTIONS if option != "sprite")
+# could not start where the given frame's digit is; so the judges are those of whole frames
+# (unpacked, d_lr 2e-4: PacGAN and the slower judge were measured with sprites only).
+WHOLE_FRAMES = {"sprite": 0, "pack": 1, "d_lr": 2e-4}
+PRESETS = {name: {**preset, **WHOLE_FRAMES} for name, preset in mocogan.PRESETS.items()}
+OPTIONS = tuple(option for option in mocogan.OPTIONS if option not in ("sprite", "pack"))
 
 
 def from_config(cfg) -> ImageToVideoGAN:

@@ -286,6 +286,8 @@ def build_discriminator(
     base_filters=32,
     spectral_norm=False,
     frame_discriminator=1,
+    frame_crop=0,
+    pack=1,
 ) -> keras.Model:
     """video ``(B, T, H, W, C)`` -> logits ``(B, 2k)``: MoCoGAN's two judges in one model.
 
@@ -303,10 +305,12 @@ def build_discriminator(
     return vgan.build_discriminator(
         num_frames,
         image_size,
-        channels,
+        channels * pack,  # PacGAN: `pack` clips stacked in channels
         base_filters,
         spectral_norm,
         frame_discriminator=frame_discriminator,
+        frame_crop=frame_crop,
+        crop_channels=channels,
     )
 
 
@@ -417,12 +421,14 @@ class MoCoGAN(GAN):
 
 # ==== Presets and from_config ==================================================
 
-# Sprite motion, the digit's side (half the frame): in 9 minutes on moving digits it drew 50 %
-# recognisable frames and 90 % consistent clips where whole frames drew 12 % and 50 %; one-sided
-# label smoothing keeps the demo's judge from the discriminator-wins alarms (benchmarks/README.md,
-# "Sprite motion"). --sprite 0 for footage that is not one object moving on a plain background.
+# Sprite motion, the digit's side (half the frame), the image judge on the sprite's window: on
+# moving digits in 8000 steps (under 9 minutes here) 69 % recognisable frames, all ten digits and
+# 95 % consistent clips over 3 seeds, where whole frames drew 12 % and 50 % (benchmarks/README.md,
+# "Sprite motion"). The judge of the window alone collapses onto a few digits: PacGAN's pairs and
+# a slower judge keep all ten, and one-sided label smoothing the alarms quiet.
+# --sprite 0 for footage that is not one object moving on a plain background.
 # demo/full: the paper's code sizes, a faster generator (TTUR) and 4 frames per clip judged alone
-_CODES = dict(latent_dim=50, motion_dim=10, g_lr=5e-4, frame_discriminator=4)
+_CODES = dict(latent_dim=50, motion_dim=10, g_lr=5e-4, d_lr=1e-4, frame_discriminator=4, pack=2)
 PRESETS = vgan.video_presets(
     {
         "tiny": dict(
@@ -438,7 +444,7 @@ PRESETS = vgan.video_presets(
         "full": dict(**_CODES, base_filters=64, num_frames=16, sprite=32),
     }
 )
-OPTIONS = (*GAN_OPTIONS, "motion_dim", "recurrent", "frame_discriminator", "sprite")
+OPTIONS = (*GAN_OPTIONS, "motion_dim", "recurrent", "frame_discriminator", "sprite", "pack")
 
 
 def from_config(cfg) -> MoCoGAN:
@@ -455,6 +461,8 @@ def from_config(cfg) -> MoCoGAN:
         c.base_filters,
         c.spectral_norm,
         c.frame_discriminator,
+        c.sprite,  # the image judge looks at the sprite
+        c.pack,
     )
-    model = MoCoGAN(g, d, c.latent_dim, c.motion_dim, c.num_frames, seed=c.seed)
+    model = MoCoGAN(g, d, c.latent_dim, c.motion_dim, c.num_frames, seed=c.seed, pack=c.pack)
     return compile_from_config(model, c)

@@ -35,6 +35,7 @@ import keras
 from keras import layers, ops
 
 from tfvidgan.layers import (
+    InkCrop,
     RandomFrames,
     code_head,
     down_block,
@@ -148,6 +149,8 @@ def build_discriminator(
     include_top=True,
     frame_discriminator=0,
     info_codes=0,
+    frame_crop=0,
+    crop_channels=None,
 ):
     """video ``(B, T, H, W, C)`` -> logit ``(B, 1)`` (or features with ``include_top=False``).
 
@@ -196,7 +199,9 @@ def build_discriminator(
     if n > 0:
         frames = RandomFrames(n)(x)
         f = ops.reshape(frames, (-1, image_size, image_size, channels))  # (B * n, H, W, C)
-        for i in range(num_doublings(image_size)):
+        if frame_crop:
+            f = InkCrop(frame_crop, crop_channels, name="ink_crop")(f)  # (B * n, S, S, C)
+        for i in range(num_doublings(frame_crop or image_size, name="frame_crop")):
             f = down_block(
                 f, base_filters * 2**i, strides=2, dims=2, spectral_norm=spectral_norm, first=i == 0
             )

@@ -34,7 +34,7 @@ from __future__ import annotations
 import keras
 from keras import layers, ops
 
-from tfvidgan.layers import ClassProjection, RandomFrames, maybe_spectral_norm
+from tfvidgan.layers import ClassProjection, InkCrop, RandomFrames, maybe_spectral_norm
 from tfvidgan.models import dcgan, mocogan, vgan
 from tfvidgan.models.base import compile_from_config
 
@@ -80,6 +80,7 @@ def build_discriminator(
     base_filters=32,
     spectral_norm=False,
     frame_discriminator=4,
+    frame_crop=0,
 ) -> keras.Model:
     """[video ``(B, T, H, W, C)``, label ``(B,)``] -> logits ``(B, 2k)``.
 
@@ -89,7 +90,8 @@ def build_discriminator(
     per clip (:class:`~tfvidgan.layers.RandomFrames`, the frames folded into
     the batch), each followed by ``Dense(1) + <embed(y), features>``. The
     output is laid out as MoCoGAN's: the video logit repeated ``k`` times,
-    then the ``k`` frame logits.
+    then the ``k`` frame logits. ``frame_crop=S``: the frame judge sees the
+    ``S x S`` window around each frame's ink (:class:`~tfvidgan.layers.InkCrop`).
     """
     k = min(int(frame_discriminator), int(num_frames))
     if k < 1:
@@ -111,10 +113,17 @@ def build_discriminator(
     video_logit = projected(video_features(x), y)  # (B, 1)
 
     frame_features = dcgan.build_discriminator(
-        image_size, channels, base_filters, spectral_norm, include_top=False, kernel_size=4
+        frame_crop or image_size,
+        channels,
+        base_filters,
+        spectral_norm,
+        include_top=False,
+        kernel_size=4,
     )
     frame_features.name = "frame_features"
     frames = ops.reshape(RandomFrames(k)(x), (-1, image_size, image_size, channels))  # (B * k, ...)
+    if frame_crop:
+        frames = InkCrop(frame_crop, name="ink_crop")(frames)  # (B * k, S, S, C)
     frame_labels = ops.reshape(ops.repeat(ops.reshape(y, (-1, 1)), k, axis=1), (-1,))  # (B * k,)
     frame_logits = ops.reshape(projected(frame_features(frames), frame_labels), (-1, k))  # (B, k)
     video_logits = layers.Reshape((k,), dtype="float32")(
@@ -140,8 +149,10 @@ class VideoCGAN(mocogan.MoCoGAN):
 
 # ==== Presets and from_config ==================================================
 
-PRESETS = mocogan.PRESETS  # the same networks and budgets, with a label
-OPTIONS = mocogan.OPTIONS
+# The same networks and budgets, with a label; unpacked: a pack of clips cannot be checked
+# against one label
+PRESETS = {name: {**preset, "pack": 1} for name, preset in mocogan.PRESETS.items()}
+OPTIONS = tuple(option for option in mocogan.OPTIONS if option != "pack")
 
 
 def from_config(cfg) -> VideoCGAN:
@@ -165,6 +176,7 @@ def from_config(cfg) -> VideoCGAN:
         c.base_filters,
         c.spectral_norm,
         c.frame_discriminator,
+        c.sprite,  # the image judge looks at the sprite
     )
     model = VideoCGAN(
         g, d, c.latent_dim, c.motion_dim, c.num_frames, num_classes=c.num_classes, seed=c.seed
