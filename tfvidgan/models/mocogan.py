@@ -50,6 +50,11 @@ translation cannot turn a 6 into a 9, so the digit is the same in every frame
 by construction, and the image generator runs once per clip instead of once per
 frame. It suits one object moving on a plain background (moving digits,
 bouncing shapes), not camera footage: ``sprite=0`` draws every frame whole.
+With sprites the image judge sees the ``S x S`` window around each frame's ink
+(:class:`~tfvidgan.layers.InkCrop`), real and drawn alike: the sprite, not
+three quarters of background. ``pack=2`` (the presets') judges pairs of clips
+(PacGAN, Lin et al. 2018, https://arxiv.org/abs/1712.04086), which keeps that
+sharper judge from collapsing the generator onto a few digits.
 
 Departures from the paper, for a CPU budget: the image judge sees ``k`` random
 frames of each generated clip (DVD-GAN's sampling) rather than frames drawn
