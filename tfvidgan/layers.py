@@ -196,9 +196,9 @@ class InkCrop(layers.Layer):
     an edge, and at the image's centre when nothing is that bright. It suits one
     object on a dark background: with sprite motion the image judge looks at the
     digit rather than the frame, the same window cut from real and generated
-    frames alike. ``channels=c``: the ``C`` channels hold ``C / c`` images of ``c``
-    channels side by side (PacGAN's packing), each cut around its own ink. The window's place is not
-    differentiated; its pixels are (a one-hot selection).
+    frames alike. ``channels=c``: the ``C`` channels hold ``C / c`` images of
+    ``c`` channels side by side (PacGAN's packing), each cut around its own ink.
+    The window's place is not differentiated; its pixels are (a one-hot selection).
     """
 
     def __init__(self, size: int, channels: int | None = None, **kwargs):

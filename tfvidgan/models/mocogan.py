@@ -301,6 +301,10 @@ def build_discriminator(
     (:func:`tfvidgan.models.vgan.build_discriminator`): the video logit
     repeated ``k`` times, then the ``k`` frame logits, so the two judges weigh
     the same in the losses. MoCoGAN always has both judges: ``k >= 1``.
+    ``frame_crop=S``: the image judge sees the ``S x S`` window around each
+    frame's ink (sprite motion, :class:`~tfvidgan.layers.InkCrop`).
+    ``pack=m``: both judge ``m`` clips at once, stacked in channels (PacGAN;
+    the model needs the same ``pack``).
     """
     if int(frame_discriminator) < 1:
         raise ValueError(
