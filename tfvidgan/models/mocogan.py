@@ -432,7 +432,7 @@ class MoCoGAN(GAN):
 
 # Sprite motion, the digit's side (half the frame), the image judge on the sprite's window: on
 # moving digits in 8000 steps (under 9 minutes here) 69 % recognisable frames, all ten digits and
-# 95 % consistent clips over 3 seeds, where whole frames drew 12 % and 50 % (benchmarks/README.md,
+# 94 % consistent clips over 3 seeds, where whole frames drew 12 % and 50 % (benchmarks/README.md,
 # "Sprite motion"). The judge of the window alone collapses onto a few digits: PacGAN's pairs and
 # a slower judge keep all ten, and one-sided label smoothing the alarms quiet.
 # --sprite 0 for footage that is not one object moving on a plain background.
