@@ -147,6 +147,8 @@ def test_ink_crop_cuts_the_window_around_the_ink_and_passes_gradients_to_its_pix
     np.testing.assert_array_equal(crops[1], glyph)
     np.testing.assert_array_equal(crops[2], keras.ops.convert_to_numpy(images)[2, :8, :8])
     assert (crops[3] == -1).all()
+    corners = keras.ops.convert_to_numpy(InkCrop(8).corner(images))  # (x, y) of each window
+    np.testing.assert_array_equal(corners, [[5, 3], [0, 8], [0, 0], [4, 4]])
 
     with tf.GradientTape() as tape:  # the gradient reaches exactly the window's pixels
         tape.watch(images)

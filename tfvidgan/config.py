@@ -70,7 +70,7 @@ class TrainConfig:
     pack: int = 1  # dcgan, vgan, mocogan: PacGAN, samples judged at once (1 = off)
     motion_dim: int = 0  # mocogan (+ video_cgan, image_to_video): size of the per-frame motion code
     recurrent: str = "gru"  # mocogan (+ video_cgan, image_to_video): motion cell, "gru" or "lstm"
-    sprite: int = 0  # mocogan, video_cgan: side of one sprite per clip that motion moves (0 = off)
+    sprite: int = 0  # mocogan, video_cgan, image_to_video: side of the sprite that moves (0 = off)
 
     # --- optimisation
     batch_size: int = 64

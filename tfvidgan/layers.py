@@ -199,32 +199,46 @@ class InkCrop(layers.Layer):
     frames alike. ``channels=c``: the ``C`` channels hold ``C / c`` images of
     ``c`` channels side by side (PacGAN's packing), each cut around its own ink.
     The window's place is not differentiated; its pixels are (a one-hot selection).
+    :meth:`corner` gives the place: the window's top-left pixel.
     """
 
     def __init__(self, size: int, channels: int | None = None, **kwargs):
         super().__init__(**kwargs)
         self.size, self.channels = int(size), channels
 
-    def _window(self, ink, axis):
-        """``ink (N, H, W, P)`` bool -> ``(N, P, size, L)``: one-hot rows (axis 1) or columns."""
-        length = ink.shape[axis]
+    def _packed(self, images):
+        """``(N, H, W, C)`` -> ``(N, H, W, P, k)``: the ``P`` packed images of ``k`` channels."""
+        k = self.channels or images.shape[3]
+        return ops.reshape(images, (ops.shape(images)[0], *images.shape[1:3], -1, k))
+
+    def _start(self, x, axis):
+        """``x (N, H, W, P, k)`` -> ``(N, P)`` float: the window's first row (axis 1) or column."""
+        length = x.shape[axis]
+        ink = ops.stop_gradient(ops.mean(ops.cast(x, "float32"), axis=-1) > 0.0)  # (N, H, W, P)
         lines = ops.cast(ops.any(ink, axis=3 - axis), "int32")  # (N, L, P): a line has ink
         lines = ops.transpose(lines, (0, 2, 1))
         first = ops.argmax(lines, axis=-1)
         last = length - 1 - ops.argmax(ops.flip(lines, axis=-1), axis=-1)
         centre = ops.cast(first + last, "float32") / 2.0  # (L - 1) / 2 when there is no ink
-        start = ops.clip(ops.round(centre - (self.size - 1) / 2.0), 0, length - self.size)
-        index = ops.cast(start, "int32")[..., None] + ops.arange(self.size, dtype="int32")
-        return ops.one_hot(index, length, dtype=self.compute_dtype)
+        return ops.clip(ops.round(centre - (self.size - 1) / 2.0), 0, length - self.size)
+
+    def _window(self, x, axis):
+        """``x (N, H, W, P, k)`` -> ``(N, P, size, L)``: one-hot rows (axis 1) or columns."""
+        start = ops.cast(self._start(x, axis), "int32")
+        index = start[..., None] + ops.arange(self.size, dtype="int32")
+        return ops.one_hot(index, x.shape[axis], dtype=self.compute_dtype)
+
+    def corner(self, images):
+        """``(N, H, W, C)`` -> ``(N, 2)`` float32 ``(x, y)``: the top-left pixel of the window
+        :meth:`call` cuts (of the first packed image)."""
+        x = self._packed(images)
+        return ops.stack([self._start(x, 2)[:, 0], self._start(x, 1)[:, 0]], axis=-1)
 
     def call(self, images):
-        n, h, w, c = ops.shape(images)[0], *images.shape[1:]
-        k = self.channels or c
-        x = ops.reshape(images, (n, h, w, c // k, k))  # (N, H, W, P, k): P packed images
-        ink = ops.stop_gradient(ops.mean(ops.cast(x, "float32"), axis=-1) > 0.0)
-        rows, cols = self._window(ink, 1), self._window(ink, 2)
+        x = self._packed(images)  # (N, H, W, P, k)
+        rows, cols = self._window(x, 1), self._window(x, 2)
         crops = ops.einsum("npsh,nhwpc,nptw->nstpc", rows, x, cols)
-        return ops.reshape(crops, (n, self.size, self.size, c))
+        return ops.reshape(crops, (-1, self.size, self.size, images.shape[3]))
 
     def compute_output_shape(self, input_shape):
         return (input_shape[0], self.size, self.size, input_shape[3])

@@ -1,19 +1,70 @@
-"""Image to video: frame 0 is the given image, its encoded content drives the rest."""
+"""Image to video: frame 0 is the given image; its ink moves (sprites), or its encoded
+content drives the drawn frames (whole frames)."""
 
 import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 
+from tfvidgan import data
 from tfvidgan.config import get_config
+from tfvidgan.layers import InkCrop
 from tfvidgan.models import build, image_to_video
 
 K, M, T, SIZE = 8, 4, 4, 16
 
 
-def tiny_model(channels=1):
-    g = image_to_video.build_generator(K, M, SIZE, channels, base_filters=4)
-    d = image_to_video.build_discriminator(T, SIZE, channels, 4, frame_discriminator=2)
+def tiny_model(channels=1, sprite=0):
+    g = image_to_video.build_generator(K, M, SIZE, channels, base_filters=4, sprite=sprite)
+    d = image_to_video.build_discriminator(
+        T, SIZE, channels, 4, frame_discriminator=2, frame_crop=sprite
+    )
     return image_to_video.ImageToVideoGAN(g, d, M, T, SIZE, channels, seed=0)
+
+
+def digit_frames(n=3, seed=0):
+    clips, _ = data.load_arrays("moving_digits", n, image_size=SIZE, num_frames=1, seed=seed)
+    return data.to_float(clips[:, 0]).astype("float32")
+
+
+def test_sprites_move_the_given_ink_unchanged_and_two_draws_move_it_differently():
+    model = tiny_model(sprite=8)
+    first = digit_frames()
+    clips = model.sample(6, seed=0, first_frames=first)  # each first frame twice
+    np.testing.assert_array_equal(clips[:, 0], first[[0, 1, 2, 0, 1, 2]])
+    crop = InkCrop(8)
+    window = np_(crop(clips[:, 0])).reshape(6, -1)  # the given ink, on a background of -1:
+    pixels = np.sort(np.concatenate([window, -np.ones((6, SIZE * SIZE - 64))], axis=1))
+    for t in range(1, T):  # the same pixels in every frame, only somewhere else
+        np.testing.assert_array_equal(np.sort(clips[:, t].reshape(6, -1)), pixels)
+    bright = (clips > 0).sum(axis=(2, 3, 4))  # (6, T): no bright pixel of the digit is lost
+    assert (bright[:, 1:] == bright[:, :1]).all() and bright.min() > 0
+    corners = np_(crop.corner(clips.reshape(-1, SIZE, SIZE, 1))).reshape(6, T, 2)
+    assert np.abs(corners[:3, 1:] - corners[3:, 1:]).max() > 0  # the same frame, other paths
+    assert (clips[:, 1:] == -1).mean() > 0.5  # the background stays black
+
+
+def test_move_given_sprite_folds_the_path_back_at_the_edges_and_passes_gradients():
+    first = -np.ones((1, SIZE, SIZE, 1), "float32")
+    first[0, 5:9, 0:4] = 1.0  # a 4x4 square: the 8x8 window's corner is x = 0, y = 4
+    steps = np.zeros((1, 5, 2), "float32")
+    steps[0, :, 0] = 3.0  # 3 px to the right each frame; the corner's room is 16 - 8 = 8
+    move = image_to_video.MoveGivenSprite(8, SIZE)
+    clips = np_(move([first, steps]))
+    assert clips.shape == (1, 5, SIZE, SIZE, 1)
+    left = (clips[0, ..., 0] > 0).any(axis=1).argmax(axis=-1)  # the square's first column
+    np.testing.assert_array_equal(left, [3, 6, 7, 4, 1])  # 9 -> 7, 12 -> 4, 15 -> 1
+    np.testing.assert_array_equal((clips[0, ..., 0] > 0).any(axis=2).argmax(axis=-1), 5)
+    assert (clips > 0).sum() == 5 * 16  # the whole square in every frame
+    steps = tf.constant(steps + 0.25)  # off whole pixels, where the bilinear paste has a slope
+    ramp = tf.reshape(tf.linspace(0.0, 1.0, SIZE), (1, 1, 1, SIZE, 1))  # worth more to the right
+    with tf.GradientTape() as tape:
+        tape.watch(steps)
+        score = tf.reduce_sum(move([first, steps]) * ramp)
+    grad = tape.gradient(score, steps).numpy()
+    assert np.all(np.isfinite(grad)) and np.abs(grad[0, :, 0]).max() > 0
+    again = image_to_video.MoveGivenSprite.from_config(move.get_config())
+    assert (again.sprite, again.image_size) == (8, SIZE)
 
 
 def np_(x):
@@ -113,26 +164,31 @@ def test_first_frames_as_uint8_or_one_grey_image_are_read():
     np.testing.assert_allclose(clips[:, 0], 1.0)
 
 
-def test_train_step_updates_the_encoder_too(fit_step, videos):
-    model = tiny_model()
-    encoder = model.generator.get_layer("encoder")
-    before = [w.numpy().copy() for w in encoder.trainable_weights]
+@pytest.mark.parametrize("sprite, part", [(0, "encoder"), (8, "motion_generator")])
+def test_train_step_updates_the_generator_parts(fit_step, videos, sprite, part):
+    model = tiny_model(sprite=sprite)
+    weights = model.generator.get_layer(part).trainable_weights
+    before = [w.numpy().copy() for w in weights]
     fit_step(model, videos(4, T, SIZE))
-    assert any(not np.allclose(b, w.numpy()) for b, w in zip(before, encoder.trainable_weights))
+    assert any(not np.allclose(b, w.numpy()) for b, w in zip(before, weights))
 
 
 def test_from_config_tiny():
     model = build(get_config("image_to_video", "tiny", channels=1))
     assert isinstance(model, image_to_video.ImageToVideoGAN)
     assert model.dataset == "moving_digits" and model.latent_dim == 3 * 4
-    # frames drawn whole: a sprite's positions could not start where the given digit is
-    assert get_config("image_to_video", "demo").sprite == 0
-    with pytest.raises(ValueError, match="sprite is not an option of the 'image_to_video'"):
-        build(get_config("image_to_video", "tiny", sprite=8))
+    assert model.generator.get_layer("move_given_sprite").sprite == 8  # the tiny preset's
+    demo = get_config("image_to_video", "demo")
+    assert (demo.sprite, demo.pack) == (16, 2)
+    packed = build(get_config("image_to_video", "tiny", pack=2))
+    assert packed.pack == 2 and packed.discriminator.input_shape[-1] == 2
+    whole = build(get_config("image_to_video", "tiny", sprite=0))
+    assert "encoder" in [layer.name for layer in whole.generator.layers]
 
 
-def test_the_generator_saves_to_a_keras_file(tmp_path):
-    model = tiny_model()
+@pytest.mark.parametrize("sprite", [0, 8])
+def test_the_generator_saves_to_a_keras_file(tmp_path, sprite):
+    model = tiny_model(sprite=sprite)
     model.generator.save(tmp_path / "generator.keras")
     again = keras.saving.load_model(tmp_path / "generator.keras")
     z = np.random.default_rng(6).standard_normal((2, model.latent_dim)).astype("float32")

@@ -1,27 +1,38 @@
 """Image to video: the first frame is given, the motion is drawn.
 
 MoCoGAN's generator (:mod:`tfvidgan.models.mocogan`, Tulyakov et al. 2018,
-https://arxiv.org/abs/1707.04993) with its content code read from an image
-instead of drawn at random; the MoCoGAN paper does the same for its
-image-to-video experiment, where an image encoder replaces the content code.
+https://arxiv.org/abs/1707.04993) with its content read from an image instead
+of drawn at random, as in the MoCoGAN paper's image-to-video experiment. The
+**motion** is MoCoGAN's: a recurrent cell fed fresh noise per frame, so one
+first frame gives many different clips, and clips of any length. The clip is
+the given frame followed by ``T - 1`` drawn frames: frame 0 *is* the given
+image, exactly. Two ways to draw the later frames (``sprite``, as in MoCoGAN):
 
-* an **image encoder** (DCGAN's discriminator trunk, :mod:`tfvidgan.models.dcgan`,
-  then a dense layer) turns the given first frame into the content code ``z_C``;
-* the **motion** is MoCoGAN's: a recurrent cell fed fresh noise per frame, so
-  one first frame gives many different clips, and clips of any length;
-* the clip is the given frame followed by the ``T - 1`` drawn frames
-  ``G_I([z_C, z_M(t)])``: frame 0 *is* the given image, exactly.
+* **sprite motion** (``sprite=S``, the presets' choice): the content is the
+  given frame's own ink, the ``S x S`` window around it
+  (:class:`~tfvidgan.layers.InkCrop`), moved, never redrawn: from where it is
+  in the given frame, by a step per frame ``W z_M(t)`` (pixels), turning back
+  where it meets the frame's edge as the data's objects do
+  (:class:`MoveGivenSprite`; the bilinear paste of spatial transformer
+  networks, Jaderberg et al. 2015, https://arxiv.org/abs/1506.02025). A moved
+  copy of the given digit is that digit in every frame, by construction; the
+  GAN learns only how it moves. It suits one object on a plain background
+  (moving digits, bouncing shapes) no larger than ``S``.
+* **whole frames** (``sprite=0``, for footage): an image encoder (DCGAN's
+  discriminator trunk, :mod:`tfvidgan.models.dcgan`, then a dense layer) turns
+  the given frame into the content code ``z_C``, and MoCoGAN's image generator
+  draws frame ``t`` from ``[z_C, z_M(t)]``.
 
-The discriminator is MoCoGAN's (its video and image judges), fed whole clips:
-a clip holds its own condition in frame 0, so the video judge sees a digit
-that changes after frame 0, or a digit that jumps away from where frame 0 had
-it, as a clip that never occurs in the data. The condition of a real clip is
-its own first frame (:meth:`ImageToVideoGAN.split_batch`): the shared training
-step needs nothing else.
+The discriminator is MoCoGAN's (its video and image judges, PacGAN pairs with
+``pack=2``), fed whole clips: a clip holds its own condition in frame 0, so the
+video judge sees a digit that changes after frame 0, or jumps away from where
+frame 0 had it, as a clip that never occurs in the data. The condition of a
+real clip is its own first frame (:meth:`ImageToVideoGAN.split_batch`): the
+shared training step needs nothing else.
 
 The latent vector is the motion noise only, ``[eps_1, ..., eps_{T-1}]``
 (``latent_dim = (T - 1) * motion_dim``); ``TrainConfig.latent_dim`` is the size
-of the encoded content code.
+of the encoded content code (whole frames).
 
 Videos ``(B, T, H, W, C)`` and first frames ``(B, H, W, C)``, float32 in [-1, 1].
 """
@@ -33,8 +44,48 @@ import numpy as np
 from keras import layers, ops
 
 from tfvidgan import data
+from tfvidgan.layers import InkCrop
 from tfvidgan.models import dcgan, mocogan
 from tfvidgan.models.base import compile_from_config
+
+
+@keras.saving.register_keras_serializable(package="tfvidgan")
+class MoveGivenSprite(layers.Layer):
+    """Move the given frame's ink: ``[first frame (B, H, W, C), steps (B, T, 2)]`` ->
+    ``(B, T, H, W, C)``.
+
+    The ``S x S`` window around the first frame's ink (:class:`~tfvidgan.layers.InkCrop`)
+    is pasted (:class:`~tfvidgan.models.mocogan.PlaceSprite`) at the window's own place
+    plus the running sum of the steps (``(x, y)`` pixels per frame), on a background of
+    -1. A path that would leave the frame is folded back at the edge (a triangle wave of
+    the unbounded path), which is how the data's objects bounce; the gradient reaches the
+    steps through the paste.
+    """
+
+    def __init__(self, sprite: int, image_size: int, **kwargs):
+        super().__init__(dtype="float32", **kwargs)
+        self.sprite, self.image_size = int(sprite), int(image_size)
+        self.cut = InkCrop(self.sprite)
+        self.paste = mocogan.PlaceSprite(self.image_size)
+
+    def build(self, input_shape):  # no weights, here or in its two parts
+        self.built = True
+
+    def call(self, inputs):
+        first, steps = (ops.cast(x, "float32") for x in inputs)
+        travel = float(self.image_size - self.sprite)  # the corner's room on each axis
+        path = self.cut.corner(first)[:, None, :] + ops.cumsum(steps, axis=1)  # (B, T, 2)
+        folded = 1.0 - ops.abs(1.0 - ops.mod(path / travel, 2.0))  # in [0, 1]
+        return self.paste([self.cut(first), folded])
+
+    def compute_output_shape(self, input_shape):
+        first, steps = input_shape
+        return (first[0], steps[1], *first[1:])
+
+    def get_config(self):
+        config = {k: v for k, v in super().get_config().items() if k != "dtype"}
+        return {**config, "sprite": self.sprite, "image_size": self.image_size}
+
 
 # ==== Generator ===============================================================
 
@@ -56,24 +107,42 @@ def build_generator(
     channels=1,
     base_filters=32,
     recurrent="gru",
+    sprite=0,
 ) -> keras.Model:
     """[z ``(B, (T - 1) * motion_dim)``, first frame ``(B, H, W, C)``] -> video ``(B, T, H, W, C)``.
 
-    1. ``z_C = encoder(first frame)`` (:func:`build_encoder`);
-    2. ``T - 1`` frames from MoCoGAN's generator on ``[eps_1..eps_{T-1}, z_C]``;
-    3. the first frame, then those.
+    ``sprite=S``: ``z_M = R_M(eps)`` (:func:`~tfvidgan.models.mocogan.build_motion_generator`),
+    a step ``W z_M(t)`` per later frame, the first frame's ink moved by them
+    (:class:`MoveGivenSprite`). ``sprite=0``: ``z_C = encoder(first frame)``
+    (:func:`build_encoder`) and ``T - 1`` frames from MoCoGAN's generator on
+    ``[eps_1..eps_{T-1}, z_C]``. Then: the first frame, followed by those.
+
+    Args:
+        content_dim: size of the encoded content code (whole frames).
+        motion_dim: size of eps_t and of the motion code z_M(t).
+        image_size: height = width of the frames.
+        channels: 1 for grey, 3 for RGB.
+        base_filters: filters of the encoder's and image generator's first/last block.
+        recurrent: ``"gru"`` or ``"lstm"``.
+        sprite: side of the window around the given ink that moves (0: frames drawn whole).
     """
     z = keras.Input((None,), name="z")
     first = keras.Input((image_size, image_size, channels), name="first_frame")
-    content = build_encoder(content_dim, image_size, channels, base_filters)(first)  # 1.
-    body = mocogan.build_generator(
-        content_dim, motion_dim, image_size, channels, base_filters, recurrent
-    )
-    body.name = "mocogan_generator"
-    later = body(layers.Concatenate()([z, content]))  # 2. (B, T - 1, H, W, C)
+    if mocogan.check_sprite(sprite, image_size):
+        noise = mocogan.SplitLatents(motion_dim, 0)(z)[0]  # (B, T - 1, M): no content code
+        motion = mocogan.build_motion_generator(motion_dim, recurrent)(noise)
+        steps = layers.Dense(2, dtype="float32", name="steps")(motion)  # (x, y) pixels per frame
+        later = MoveGivenSprite(sprite, image_size, name="move_given_sprite")([first, steps])
+    else:
+        content = build_encoder(content_dim, image_size, channels, base_filters)(first)
+        body = mocogan.build_generator(
+            content_dim, motion_dim, image_size, channels, base_filters, recurrent
+        )
+        body.name = "mocogan_generator"
+        later = body(layers.Concatenate()([z, content]))  # (B, T - 1, H, W, C)
     start = layers.Reshape((1, image_size, image_size, channels))(first)
     video = layers.Concatenate(axis=1, dtype="float32", name="first_then_drawn")([start, later])
-    return keras.Model([z, first], video, name="generator")  # 3.
+    return keras.Model([z, first], video, name="generator")
 
 
 # ==== Discriminator ===========================================================
@@ -86,12 +155,21 @@ def build_discriminator(
     base_filters=32,
     spectral_norm=False,
     frame_discriminator=1,
+    frame_crop=0,
+    pack=1,
 ) -> keras.Model:
     """video ``(B, T, H, W, C)`` -> logits ``(B, 2k)``: MoCoGAN's judges
-    (:func:`tfvidgan.models.mocogan.build_discriminator`), unchanged; the
-    condition is frame 0 of every clip they judge."""
+    (:func:`tfvidgan.models.mocogan.build_discriminator`, the same arguments), unchanged;
+    the condition is frame 0 of every clip they judge."""
     return mocogan.build_discriminator(
-        num_frames, image_size, channels, base_filters, spectral_norm, frame_discriminator
+        num_frames,
+        image_size,
+        channels,
+        base_filters,
+        spectral_norm,
+        frame_discriminator,
+        frame_crop,
+        pack,
     )
 
 
@@ -243,13 +321,9 @@ class ImageToVideoGAN(mocogan.MoCoGAN):
 
 # ==== Presets and from_config ==================================================
 
-# MoCoGAN's networks and budgets; the content code is encoded. Frames are drawn whole, never as
-# a moved sprite: a sprite's positions come from the motion noise alone, so the drawn frames
-# could not start where the given frame's digit is; so the judges are those of whole frames
-# (unpacked, d_lr 2e-4: PacGAN and the slower judge were measured with sprites only).
-WHOLE_FRAMES = {"sprite": 0, "pack": 1, "d_lr": 2e-4}
-PRESETS = {name: {**preset, **WHOLE_FRAMES} for name, preset in mocogan.PRESETS.items()}
-OPTIONS = tuple(option for option in mocogan.OPTIONS if option not in ("sprite", "pack"))
+# MoCoGAN's presets: sprite motion (the given digit moved), PacGAN pairs, the slower judge.
+PRESETS = mocogan.PRESETS
+OPTIONS = mocogan.OPTIONS
 
 
 def from_config(cfg) -> ImageToVideoGAN:
@@ -257,7 +331,13 @@ def from_config(cfg) -> ImageToVideoGAN:
     (``latent_dim`` is the size of the encoded content code)."""
     c = cfg
     g = build_generator(
-        c.latent_dim, c.motion_dim, c.image_size, c.channels, c.base_filters, c.recurrent
+        c.latent_dim,
+        c.motion_dim,
+        c.image_size,
+        c.channels,
+        c.base_filters,
+        c.recurrent,
+        c.sprite,
     )
     d = build_discriminator(
         c.num_frames,
@@ -266,8 +346,9 @@ def from_config(cfg) -> ImageToVideoGAN:
         c.base_filters,
         c.spectral_norm,
         c.frame_discriminator,
+        c.sprite,  # the image judge looks at the sprite
+        c.pack,
     )
-    model = ImageToVideoGAN(
-        g, d, c.motion_dim, c.num_frames, c.image_size, c.channels, dataset=c.data, seed=c.seed
-    )
+    sizes = (c.motion_dim, c.num_frames, c.image_size, c.channels)
+    model = ImageToVideoGAN(g, d, *sizes, dataset=c.data, seed=c.seed, pack=c.pack)
     return compile_from_config(model, c)

@@ -205,6 +205,18 @@ class PlaceSprite(layers.Layer):
 # ==== Generator ===============================================================
 
 
+def check_sprite(sprite, image_size) -> int:
+    """``sprite`` as an int: 0, or a power of two from 8 to below ``image_size`` (ValueError)."""
+    sprite = int(sprite)
+    if sprite and not (8 <= sprite < image_size and sprite & (sprite - 1) == 0):
+        raise ValueError(
+            f"sprite={sprite} does not fit {image_size}x{image_size} frames: use a power of two "
+            f"from 8 to {image_size // 2} (e.g. --sprite {max(8, image_size // 2)}), or 0 to "
+            "draw every frame whole"
+        )
+    return sprite
+
+
 def build_motion_generator(motion_dim=10, recurrent="gru") -> keras.Model:
     """R_M: noise ``eps (B, T, motion_dim)`` -> motion codes ``z_M (B, T, motion_dim)``.
 
@@ -248,13 +260,7 @@ def build_generator(
         recurrent: ``"gru"`` or ``"lstm"``.
         sprite: side of the sprite that only moves (0: every frame drawn whole).
     """
-    sprite = int(sprite)
-    if sprite and not (8 <= sprite < image_size and sprite & (sprite - 1) == 0):
-        raise ValueError(
-            f"sprite={sprite} does not fit {image_size}x{image_size} frames: use a power of two "
-            f"from 8 to {image_size // 2} (e.g. --sprite {max(8, image_size // 2)}), or 0 to "
-            "draw every frame whole"
-        )
+    sprite = check_sprite(sprite, image_size)
     if int(content_dim) < 1 or int(motion_dim) < 1:
         raise ValueError(
             f"content_dim={content_dim} and motion_dim={motion_dim} are not possible: MoCoGAN "
