@@ -158,6 +158,9 @@ def test_ink_crop_cuts_the_window_around_the_ink_and_passes_gradients_to_its_pix
     packed = keras.ops.concatenate([images[1:2], images[0:1]], axis=-1)  # PacGAN: 2 in channels
     both = keras.ops.convert_to_numpy(InkCrop(8, channels=1)(packed))
     np.testing.assert_array_equal(both[0], np.concatenate([glyph, glyph], axis=-1))
+    red = -np.ones((1, 16, 16, 3), "float32")
+    red[0, 9:13, 10:14] = [1.0, -0.7, -0.7]  # a red square: dark on average, bright in one channel
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(InkCrop(8).corner(red)), [[8, 7]])
     assert InkCrop.from_config(InkCrop(8, 1).get_config()).channels == 1
     assert InkCrop(8).compute_output_shape((None, 16, 16, 3)) == (None, 8, 8, 3)
 

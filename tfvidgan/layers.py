@@ -191,8 +191,8 @@ class InkCrop(layers.Layer):
     """The ``size x size`` window of each image centred on its ink:
     ``(N, H, W, C)`` in [-1, 1] -> ``(N, size, size, C)``.
 
-    The window is centred on the bounding box of the pixels brighter than
-    mid-grey (channels averaged), moved inside the image where it would cross
+    The window is centred on the bounding box of the pixels whose brightest
+    channel is above mid-grey, moved inside the image where it would cross
     an edge, and at the image's centre when nothing is that bright. It suits one
     object on a dark background: with sprite motion the image judge looks at the
     digit rather than the frame, the same window cut from real and generated
@@ -214,7 +214,7 @@ class InkCrop(layers.Layer):
     def _start(self, x, axis):
         """``x (N, H, W, P, k)`` -> ``(N, P)`` float: the window's first row (axis 1) or column."""
         length = x.shape[axis]
-        ink = ops.stop_gradient(ops.mean(ops.cast(x, "float32"), axis=-1) > 0.0)  # (N, H, W, P)
+        ink = ops.stop_gradient(ops.max(ops.cast(x, "float32"), axis=-1) > 0.0)  # (N, H, W, P)
         lines = ops.cast(ops.any(ink, axis=3 - axis), "int32")  # (N, L, P): a line has ink
         lines = ops.transpose(lines, (0, 2, 1))
         first = ops.argmax(lines, axis=-1)
