@@ -10,9 +10,10 @@
 # - `video_cgan`: **by class**. The label's embedding joins the content code, and both judges (frames and
 #   clips) become projection discriminators (Miyato & Koyama 2018,
 #   [arXiv:1802.05637](https://arxiv.org/abs/1802.05637)): ask for a 7, get a clip of a moving 7.
-# - `image_to_video`: **from a first frame**. An image encoder turns a given frame into the content code and the
-#   motion is drawn, so one frame yields many different clips that keep its digit (the image-to-video setting of
-#   the MoCoGAN paper, [arXiv:1707.04993](https://arxiv.org/abs/1707.04993)).
+# - `image_to_video`: **from a first frame**. The given frame's digit is cut out and moved along drawn motion,
+#   so one frame yields many different clips that keep its digit (the image-to-video setting of the MoCoGAN
+#   paper, [arXiv:1707.04993](https://arxiv.org/abs/1707.04993), whose image encoder the family keeps for
+#   footage).
 #
 # **You will learn**
 # - how a label reaches a frame-by-frame generator and both judges, and why the content code is the place for it;
@@ -23,7 +24,7 @@
 #
 # **Prerequisites:** notebooks 04 (conditional GAN, projection discriminator) and 10 (MoCoGAN).
 #
-# **CPU time:** 8.2 min in normal mode (measured on a quiet 2-core CPU: two trainings of `MINUTES` = 4 min
+# **CPU time:** 8.3 min in normal mode (measured on a quiet 2-core CPU: two trainings of `MINUTES` = 4 min
 # each, then the measurements), 2.5 min in smoke mode. On a busy machine the trainings make fewer steps.
 
 # %%
@@ -106,9 +107,8 @@ def majority(frame_pred):
 # every frame. `video_cgan` appends a learned embedding of the label there, so MoCoGAN's generator sees one
 # longer content code `[z_C, embed(y)]`: the digit asked for is held for the whole clip by construction, and the
 # motion noise stays label-free. With the `demo` preset's sprites (notebook 10, section 3) that code draws the
-# clip's one sprite, a conditional DCGAN image, and the motion only moves it. `image_to_video` (part B) draws
-# whole frames: a sprite's path comes from the motion noise alone and could not start where the given frame's
-# digit is.
+# clip's one sprite, a conditional DCGAN image, and the motion only moves it. `image_to_video` (part B) takes its
+# sprite from the given frame instead.
 
 # %%
 print(inspect.getsource(video_cgan.build_generator))
@@ -184,14 +184,20 @@ show_clips(
 # %% [markdown]
 # ## Part B · From a first frame: `image_to_video`
 #
-# ### An encoder in place of the content code
+# ### The given digit, moved
 #
-# The generator takes `[motion noise, first frame]`: the DCGAN judge's trunk encodes the frame into the content
-# code, MoCoGAN's generator draws the `T - 1` frames that follow, and the clip is the given frame followed by
-# those. Frame 0 of every clip **is** the given image, exactly.
+# The generator takes `[motion noise, first frame]`, and the clip is the given frame followed by `T - 1` drawn
+# ones: frame 0 of every clip **is** the given image, exactly. With the `demo` preset's sprites the drawn frames
+# are the given digit itself, moved: the 16x16 window around the first frame's ink (`InkCrop`, the window the
+# image judge of notebook 10 looks at) is pasted along a path that starts where the window is, MoCoGAN's motion
+# cell turns the noise into one motion code per frame, a dense layer turns each code into a step `(dx, dy)` in
+# pixels, and the path is the running sum of the steps, folded back where it would leave the frame (which is how
+# the data's digits bounce). A moved copy of the given digit is that digit in every frame: what the GAN learns is
+# how it moves. For footage, which is not one object on a plain background, `sprite=0` turns the frame into
+# MoCoGAN's content code with an image encoder (the DCGAN judge's trunk) and draws every later frame whole.
 
 # %%
-print(inspect.getsource(image_to_video.build_encoder))
+print(inspect.getsource(image_to_video.MoveGivenSprite.call))
 print(inspect.getsource(image_to_video.build_generator))
 
 # %% [markdown]
@@ -258,21 +264,21 @@ print(
 
 # %% [markdown]
 # Reading it (a 2-core CPU, one seed, a few minutes each: a first look). The first frame is kept exactly by
-# construction; whether the *digit* is kept in the frames after it depends on how well the encoder and the judges
-# have learned, which is what the numbers track as training goes on. In the 4-minute run written down with this
-# notebook (a quiet CPU) image-to-video made 4209 steps: 12.9 % of the later frames showed the given digit (7.7 %
-# recognisable at all), their motion energy was 0.82 of the real clips', and every pair of clips from one frame
-# differed, if only by 0.009 per pixel. The class-conditional model of part A, which draws sprites judged in their
-# window, made 7402 steps in the same minutes: the asked digit in 100 % of clips, 99.9 % consistency, 99.5 %
-# recognisable frames. Drawing whole frames from an encoded frame is the slower route.
+# construction, and with sprites so is the digit: every later frame is the given ink, moved. What the GAN has to
+# learn is the motion, which the second and third numbers track. In the 4-minute run written down with this
+# notebook (a quiet CPU) image-to-video made 4515 steps: 100 % of the later frames showed the given digit, their
+# motion energy was 0.92 of the real clips', and every pair of clips from one frame differed (by 0.25 per pixel on
+# average). The class-conditional model of part A made 2820 steps in the same minutes: the asked digit in 100 % of
+# its clips, 100 % consistency, 100 % recognisable frames.
 #
-# Watch the third number. A conditional generator can learn to **ignore its noise**: the judges see one clip at a
-# time, and one plausible motion per first frame fools them as well as many would (pix2pix, Isola et al. 2017,
-# saw the same and gave up on noise altogether). In an earlier 4-minute run (449 steps on a busy CPU) two clips
-# from one frame differed by only 0.0001 per pixel, although the motion codes did vary: the image generator had
-# learned to draw from the content code alone. If it persists, the known remedy is a term that rewards different
-# clips for different noise (mode seeking, Mao et al. 2019, [arXiv:1903.05628](https://arxiv.org/abs/1903.05628)).
-# `benchmarks/README.md` ("MoCoGAN and conditional video (issue 14)") records what was measured.
+# Watch the third number. A conditional generator can learn to **ignore its noise**: one plausible motion per
+# first frame fools a judge that sees one clip at a time as well as many would (pix2pix, Isola et al. 2017, saw the
+# same and gave up on noise altogether). Here the motion cell never sees the first frame, so it cannot learn one
+# motion per frame; it could still learn one motion for all, which the judges see at once because they judge
+# clips in pairs (`pack=2`, PacGAN, notebook 10). Drawing whole frames from an encoded frame (`sprite=0`, for
+# footage) is the harder route: in a 4-minute run of the earlier version of this notebook (4209 steps) it kept the
+# given digit in only 12.9 % of the later frames, and its two draws from one frame differed by 0.009 per pixel. `benchmarks/README.md` ("Image to video:
+# the given digit, moved") records what was measured.
 #
 # ## Exercises
 #
