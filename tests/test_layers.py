@@ -10,6 +10,7 @@ from tfvidgan.layers import (
     InkCrop,
     RandomFrames,
     Sampling,
+    clip_log_var,
     code_head,
     down_block,
     logits_head,
@@ -174,3 +175,6 @@ def test_sampling_is_the_reparameterisation_trick():
     big = Sampling(seed=0)([np.ones((20000, 1), "float32"), np.full((20000, 1), np.log(4.0))])
     big = big.numpy()
     assert abs(big.mean() - 1) < 0.05 and abs(big.std() - 2) < 0.05
+    wild = Sampling(seed=0)([np.zeros((2, 1), "float32"), np.full((2, 1), 200.0, "float32")])
+    assert np.isfinite(wild.numpy()).all()  # exp(100) would overflow: log_var is clipped at 20
+    np.testing.assert_allclose(clip_log_var(np.array([-50.0, 0.5, 95.0])), [-30.0, 0.5, 20.0])

@@ -121,6 +121,10 @@ def test_nan_stops_training_and_keeps_the_last_good_checkpoint(dcgan_run, tmp_pa
         train.train(get_config("dcgan", "tiny", steps=8), out, write_outputs=False)
     assert "--gradient-penalty 10" in str(err.value)
     assert (out / "checkpoint.json").read_text() == before
+    vae = tmp_path / "vae"  # a VAE is told only what it accepts
+    with pytest.raises(train.TrainingDiverged) as err:
+        train.train(get_config("vae", "tiny", steps=4), vae, write_outputs=False)
+    assert "Try a lower learning rate (--g-lr), then rerun." in str(err.value)
     model, _ = train.load_run(out)  # still loads
     assert int(model.g_optimizer.iterations) == 4
 

@@ -26,6 +26,8 @@ class TrainingDiverged(RuntimeError):
 
 # fields a resumed run takes from the new command, not from the run's config.json
 RUN_FIELDS = ("steps", "max_minutes", "checkpoint_every", "checkpoint_minutes", "keep_checkpoints")
+# the advice of TrainingDiverged, named for the families that take them
+_STABILISERS = (("gradient_penalty", "--gradient-penalty 10"), ("spectral_norm", "--spectral-norm"))
 RUN_FIELDS += ("strategy", "precision")  # checked against the checkpoint's
 
 
@@ -188,10 +190,12 @@ def train(cfg: TrainConfig, out_dir, extra_callbacks=(), verbose=None, write_out
                 if last
                 else f"No checkpoint was written before that, so {out} holds none"
             )
+            options = models.family_module(cfg.model).OPTIONS  # advise only what it accepts
+            rates = "--d-lr/--g-lr" if "d_lr" in options else "--g-lr"
+            tips = [f"a lower learning rate ({rates})"]
+            tips += [flag for name, flag in _STABILISERS if name in options]
             raise TrainingDiverged(
-                f"training diverged: {guard.tripped}. {kept}. "
-                "Try a lower learning rate (--d-lr/--g-lr), --gradient-penalty 10 or "
-                "--spectral-norm, then rerun."
+                f"training diverged: {guard.tripped}. {kept}. Try {' or '.join(tips)}, then rerun."
             )
         report = cb.alarm_summary(alarms)
         if report:

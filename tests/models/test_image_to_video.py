@@ -67,6 +67,20 @@ def test_move_given_sprite_folds_the_path_back_at_the_edges_and_passes_gradients
     assert (again.sprite, again.image_size) == (8, SIZE)
 
 
+def test_move_given_sprite_copies_the_pixels_exactly_under_mixed_precision():
+    first = digit_frames(2)  # anti-aliased grey levels that bfloat16 would round
+    keras.mixed_precision.set_global_policy("mixed_bfloat16")
+    try:
+        move = image_to_video.MoveGivenSprite(8, SIZE)
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+    clips = np_(move([first, np.full((2, 3, 2), 1.25, "float32")]))
+    window = np_(InkCrop(8)(first)).reshape(2, -1)
+    pixels = np.sort(np.concatenate([window, -np.ones((2, SIZE * SIZE - 64))], axis=1))
+    for t in range(3):
+        np.testing.assert_array_equal(np.sort(clips[:, t].reshape(2, -1)), pixels)
+
+
 def np_(x):
     return keras.ops.convert_to_numpy(x)
 

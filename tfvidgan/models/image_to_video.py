@@ -65,7 +65,7 @@ class MoveGivenSprite(layers.Layer):
     def __init__(self, sprite: int, image_size: int, **kwargs):
         super().__init__(dtype="float32", **kwargs)
         self.sprite, self.image_size = int(sprite), int(image_size)
-        self.cut = InkCrop(self.sprite)
+        self.cut = InkCrop(self.sprite, dtype="float32")  # an exact copy, under bf16 too
         self.paste = mocogan.PlaceSprite(self.image_size)
 
     def build(self, input_shape):  # no weights, here or in its two parts
