@@ -251,10 +251,13 @@ LOG_VAR_RANGE = (-30.0, 20.0)
 
 
 def clip_log_var(log_var):
-    """An encoder's ``log_var`` clipped to ``LOG_VAR_RANGE``, as the autoencoder of latent
-    diffusion clamps it (Rombach et al. 2022, https://arxiv.org/abs/2112.10752): one wild batch
-    can push it past 88, where ``exp`` overflows, and the KL term turns the run to NaN."""
-    return ops.clip(log_var, *LOG_VAR_RANGE)
+    """An encoder's ``log_var`` clipped to ``LOG_VAR_RANGE``, its gradient passed straight
+    through (Bengio, Leonard & Courville 2013, https://arxiv.org/abs/1308.3432). One wild batch
+    can push ``log_var`` past 88, where ``exp`` overflows and the KL term turns the run to NaN.
+    A plain clip (as the latent-diffusion autoencoder's, Rombach et al. 2022) has no gradient
+    past its bound, so a code pushed there stays there: a 30-minute video VAE run's KL term grew
+    to millions that way; passed straight through, the KL's gradient pulls it back."""
+    return log_var + ops.stop_gradient(ops.clip(log_var, *LOG_VAR_RANGE) - log_var)
 
 
 @keras.saving.register_keras_serializable(package="tfvidgan")
