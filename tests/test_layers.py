@@ -10,7 +10,6 @@ from tfvidgan.layers import (
     InkCrop,
     RandomFrames,
     Sampling,
-    clip_log_var,
     code_head,
     down_block,
     logits_head,
@@ -175,12 +174,3 @@ def test_sampling_is_the_reparameterisation_trick():
     big = Sampling(seed=0)([np.ones((20000, 1), "float32"), np.full((20000, 1), np.log(4.0))])
     big = big.numpy()
     assert abs(big.mean() - 1) < 0.05 and abs(big.std() - 2) < 0.05
-    wild = Sampling(seed=0)([np.zeros((2, 1), "float32"), np.full((2, 1), 200.0, "float32")])
-    assert np.isfinite(wild.numpy()).all()  # exp(100) would overflow: log_var stays below 20
-    clipped = keras.ops.convert_to_numpy(clip_log_var(np.array([-500.0, -5.0, 1.5, 500.0])))
-    np.testing.assert_allclose(clipped, [-30.0, -5.0, 1.5, 20.0])
-    raw = tf.constant([60.0])
-    with tf.GradientTape() as tape:  # far past the bound, still a gradient back towards it
-        tape.watch(raw)
-        value = tf.exp(clip_log_var(raw))
-    assert tape.gradient(value, raw).numpy()[0] > 0

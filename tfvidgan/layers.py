@@ -247,25 +247,11 @@ class InkCrop(layers.Layer):
         return {**super().get_config(), "size": self.size, "channels": self.channels}
 
 
-LOG_VAR_RANGE = (-30.0, 20.0)
-
-
-def clip_log_var(log_var):
-    """An encoder's ``log_var`` clipped to ``LOG_VAR_RANGE``, its gradient passed straight
-    through (Bengio, Leonard & Courville 2013, https://arxiv.org/abs/1308.3432). One wild batch
-    can push ``log_var`` past 88, where ``exp`` overflows and the KL term turns the run to NaN.
-    A plain clip (as the latent-diffusion autoencoder's, Rombach et al. 2022) has no gradient
-    past its bound, so a code pushed there stays there: a 30-minute video VAE run's KL term grew
-    to millions that way; passed straight through, the KL's gradient pulls it back."""
-    return log_var + ops.stop_gradient(ops.clip(log_var, *LOG_VAR_RANGE) - log_var)
-
-
 @keras.saving.register_keras_serializable(package="tfvidgan")
 class Sampling(layers.Layer):
     """Reparameterisation trick z = mu + exp(0.5 * log_var) * eps (Kingma &
     Welling 2013, https://arxiv.org/abs/1312.6114). Inputs ``[mu, log_var]``,
-    each ``(B, latent_dim)``; noise from a :class:`keras.random.SeedGenerator`;
-    ``log_var`` clipped as :func:`clip_log_var` does."""
+    each ``(B, latent_dim)``; noise from a :class:`keras.random.SeedGenerator`."""
 
     def __init__(self, seed: int | None = None, **kwargs):
         super().__init__(**kwargs)
@@ -277,4 +263,4 @@ class Sampling(layers.Layer):
             (n, mu.shape[-1]), dtype=mu.dtype, seed=self.seed_generator
         )
         eps = replica_share(draw, ops.shape(mu)[0])  # each replica its share of the global draw
-        return mu + ops.exp(0.5 * clip_log_var(log_var)) * eps
+        return mu + ops.exp(0.5 * log_var) * eps

@@ -23,7 +23,7 @@ import numpy as np
 import tensorflow as tf
 from keras import layers, ops
 
-from tfvidgan.layers import Sampling, clip_log_var
+from tfvidgan.layers import Sampling
 from tfvidgan.models import dcgan
 from tfvidgan.models.base import per_replica
 
@@ -88,7 +88,6 @@ class VAE(keras.Model):
         reconstruction = 0.5 * ops.mean(
             ops.sum(ops.reshape(per_pixel, (ops.shape(images)[0], -1)), axis=1)
         )
-        log_var = clip_log_var(log_var)  # the log-variance Sampling draws with
         kl = -0.5 * ops.mean(ops.sum(1.0 + log_var - ops.square(mu) - ops.exp(log_var), axis=1))
         return reconstruction, kl
 
