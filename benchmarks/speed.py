@@ -16,7 +16,7 @@ process, measured in alternating rounds so machine drift hits both alike:
   but none of tfvidgan's step. A VAE family gets the one-tape ELBO loop instead;
 * "tfvidgan": ``model.fit`` with the shared ``train_step`` and the precision
   ``tfvidgan.runtime.choose_precision()`` picks for this machine (bf16 on CPUs with
-  AMX / AVX512-BF16, fp16 on GPUs with tensor cores).
+  AMX, fp16 on GPUs with tensor cores).
 
 Run: ``python benchmarks/speed.py`` (``make bench``; about 7 minutes on 2 cores
 for the nine image and video families of the registry; run it alone on the

@@ -293,7 +293,7 @@ print(inspect.getsource(GAN.train_step))
 # ### Precision: bfloat16 when the hardware has it
 #
 # Mixed precision computes in 16-bit floats and keeps the weights in float32. `choose_precision()`
-# picks `mixed_bfloat16` on CPUs with AMX/AVX512-BF16 (recent Xeons: about 1.7x faster for our
+# picks `mixed_bfloat16` on CPUs with AMX (recent Xeons: about 1.7x faster for our
 # convolutional GANs), `mixed_float16` on recent GPUs, `float32` otherwise. Later notebooks call
 # `tfvidgan.runtime.set_precision()` before building models; set `TFVIDGAN_PRECISION=float32` to opt out.
 

@@ -53,7 +53,7 @@ print("tfvidgan", tfvidgan.__version__, "| keras", keras.__version__, "| smoke m
 # ## Mixed precision first
 #
 # `set_precision()` picks the fastest safe number format for this machine and makes it Keras's
-# global policy. On a CPU with AMX or AVX512-BF16 (recent Xeons) it chooses `mixed_bfloat16`:
+# global policy. On a CPU with AMX (recent Xeons) it chooses `mixed_bfloat16`:
 # layers *compute* in bfloat16 (16 bits, the exponent range of float32) but keep their *weights*
 # in float32, so small updates are not lost. Our DCGAN step runs about 1.5x faster with the same
 # samples. On a GPU with tensor cores it picks `mixed_float16`; elsewhere `float32`.

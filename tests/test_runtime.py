@@ -34,7 +34,7 @@ def test_precision_override_by_argument_and_environment(monkeypatch):
     "cpuinfo, expected",
     [
         ("flags : avx2 amx_bf16 amx_tile", True),
-        ("flags : avx512f avx512_bf16", True),
+        ("flags : avx512f avx512_bf16", False),  # measured slower than float32 without AMX
         ("flags : sse4_2 avx2", False),
         (None, False),
     ],

@@ -2,8 +2,9 @@
 
 Mixed precision is the cheapest speed-up a GAN gets on a modern machine:
 
-* CPUs with AMX or AVX512-BF16 (recent Xeons) run ``mixed_bfloat16`` about 1.7x
-  faster than float32 on our DCGAN step, with the same sample quality.
+* CPUs with AMX (recent Xeons) run ``mixed_bfloat16`` about 1.7x faster than
+  float32 on our DCGAN step, with the same sample quality; with AVX512-BF16 but no
+  AMX it was slower than float32, so those train in float32.
 * GPUs of compute capability 7.0 or newer (V100, T4, A100, ...) use
   ``mixed_float16``; the GAN's optimizers then scale their losses
   (see :class:`tfvidgan.models.base.GAN`).
@@ -46,13 +47,15 @@ POLICIES = ("float32", "mixed_bfloat16", "mixed_float16")
 
 @lru_cache(maxsize=1)
 def cpu_supports_bf16() -> bool:
-    """True when the CPU has native bfloat16 maths (AMX-BF16 or AVX512-BF16)."""
+    """True when the CPU has AMX-BF16, bfloat16 matrix tiles. AVX512-BF16 alone does not pay:
+    on such a CPU the `demo` steps ran slower in ``mixed_bfloat16`` than in float32 (dcgan 804
+    against 1101 images/s, vgan 100 against 111 clips/s; benchmarks/README.md, session 12)."""
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as f:
             flags = f.read()
     except OSError:  # not Linux: be conservative
         return False
-    return "amx_bf16" in flags or "avx512_bf16" in flags
+    return "amx_bf16" in flags
 
 
 def gpu_supports_fp16() -> bool:
