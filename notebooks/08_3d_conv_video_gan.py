@@ -61,7 +61,7 @@ OUT = Path("runs/nb08")  # everything this notebook writes goes here
 shutil.rmtree(OUT, ignore_errors=True)
 OUT.mkdir(parents=True)
 runtime.set_seed(0)
-policy = runtime.set_precision()  # bf16 on CPUs with AMX / AVX512-BF16, as in notebook 03
+policy = runtime.set_precision()  # bf16 on CPUs with AMX, as in notebook 03
 print("dtype policy:", policy)
 
 

@@ -55,7 +55,7 @@ from tfvidgan.models import dcgan
 from tfvidgan.models.base import GAN
 
 # The toy problems are tiny MLPs: float32 is as fast as bfloat16 there, and exact. The DCGAN section switches
-# to runtime.set_precision() ("auto": bfloat16 on CPUs with AMX / AVX512-BF16).
+# to runtime.set_precision() ("auto": bfloat16 on CPUs with AMX).
 print("precision:", runtime.set_precision("float32"), "| smoke mode:", course.SMOKE)
 # The health alarms warn with TrainingHealthWarning; we collect them with alarm_summary() instead.
 warnings.simplefilter("ignore", health.TrainingHealthWarning)
@@ -493,9 +493,7 @@ print(
 # discriminator that generalises scores both alike.
 
 # %%
-print(
-    "precision:", runtime.set_precision()
-)  # bf16 on CPUs with AMX / AVX512-BF16: ~1.7x faster here
+print("precision:", runtime.set_precision())  # bf16 on CPUs with AMX: ~1.7x faster here
 DIGITS_NUM, SIZE = 128, 16
 DC_STEPS = pick(normal=3000, smoke=4)
 train_digits = data.to_float(
