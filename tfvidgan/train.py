@@ -26,9 +26,9 @@ class TrainingDiverged(RuntimeError):
 
 # fields a resumed run takes from the new command, not from the run's config.json
 RUN_FIELDS = ("steps", "max_minutes", "checkpoint_every", "checkpoint_minutes", "keep_checkpoints")
+RUN_FIELDS += ("strategy", "precision")  # checked against the checkpoint's
 # the advice of TrainingDiverged, named for the families that take them
 _STABILISERS = (("gradient_penalty", "--gradient-penalty 10"), ("spectral_norm", "--spectral-norm"))
-RUN_FIELDS += ("strategy", "precision")  # checked against the checkpoint's
 
 
 def check_run_fields(cfg: TrainConfig) -> None:
