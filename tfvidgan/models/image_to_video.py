@@ -68,7 +68,8 @@ class MoveGivenSprite(layers.Layer):
         self.cut = InkCrop(self.sprite, dtype="float32")  # an exact copy, under bf16 too
         self.paste = mocogan.PlaceSprite(self.image_size)
 
-    def build(self, input_shape):  # no weights, here or in its two parts
+    def build(self, input_shape):  # no weights, here or in its two parts (fit under
+        self.cut.built = self.paste.built = True  # tf.distribute builds what is unbuilt)
         self.built = True
 
     def call(self, inputs):
