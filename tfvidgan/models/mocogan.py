@@ -179,19 +179,22 @@ class PlaceSprite(layers.Layer):
         a = ops.arange(sprite_size, dtype="float32")[None, :]
         return ops.relu(1.0 - ops.abs(i - a - offset[..., None, None]))
 
-    def _paste(self, ink, offsets):
-        rows = self._weights(offsets[..., 1], ink.shape[1])  # (B, T, H, S)
-        cols = self._weights(offsets[..., 0], ink.shape[2])  # (B, T, W, S)
-        frames = ops.einsum("btha,bajc->bthjc", rows, ink)
-        return ops.einsum("bthjc,btwj->bthwc", frames, cols)
+    def _paste(self, sprite, offsets):
+        """The sprite on a background of -1: ``paste(sprite) - (1 - coverage)``, which
+        at whole-pixel offsets (weights 0 and 1) copies every sprite value exactly."""
+        rows = self._weights(offsets[..., 1], sprite.shape[1])  # (B, T, H, S)
+        cols = self._weights(offsets[..., 0], sprite.shape[2])  # (B, T, W, S)
+        frames = ops.einsum("btha,bajc->bthjc", rows, sprite)
+        pasted = ops.einsum("bthjc,btwj->bthwc", frames, cols)
+        coverage = ops.sum(rows, -1)[..., :, None] * ops.sum(cols, -1)[..., None, :]
+        return pasted - (1.0 - coverage[..., None])
 
     def call(self, inputs):
         sprite, positions = (ops.cast(x, "float32") for x in inputs)
         offsets = positions * float(self.image_size - sprite.shape[1])  # (B, T, 2) pixels
-        ink = (sprite + 1.0) / 2.0  # background 0, so pasting is a weighted sum
-        soft = self._paste(ink, offsets)  # gives the gradient ...
-        hard = self._paste(ink, ops.round(offsets))  # ... and this the pixels
-        return (soft + ops.stop_gradient(hard - soft)) * 2.0 - 1.0
+        soft = self._paste(sprite, offsets)  # gives the gradient ...
+        hard = self._paste(sprite, ops.round(offsets))  # ... and this the pixels, exactly
+        return hard + (soft - ops.stop_gradient(soft))
 
     def compute_output_shape(self, input_shape):
         sprite, positions = input_shape
