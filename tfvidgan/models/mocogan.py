@@ -194,7 +194,7 @@ class PlaceSprite(layers.Layer):
         offsets = positions * float(self.image_size - sprite.shape[1])  # (B, T, 2) pixels
         soft = self._paste(sprite, offsets)  # gives the gradient ...
         hard = self._paste(sprite, ops.round(offsets))  # ... and this the pixels, exactly
-        return hard + (soft - ops.stop_gradient(soft))
+        return ops.stop_gradient(hard) + (soft - ops.stop_gradient(soft))
 
     def compute_output_shape(self, input_shape):
         sprite, positions = input_shape
