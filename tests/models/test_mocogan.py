@@ -224,6 +224,26 @@ def test_place_sprite_rounds_to_whole_pixels_and_passes_the_bilinear_gradient():
     np.testing.assert_allclose(grad[0, :, 0], [room, room], rtol=1e-5)
 
 
+def test_place_sprite_passes_each_frame_pixels_gradient_to_the_sprite_pixel_it_copies_once():
+    """At whole-pixel offsets the sprite's gradient is the frame gradient under each paste,
+    summed over frames, counted once (not once for the rounded paste and again for the
+    bilinear one)."""
+    import tensorflow as tf
+
+    rng = np.random.default_rng(0)
+    room = SIZE - SPRITE
+    corners = [(0, 0), (room, 1), (3, room)]  # (y, x) of each frame's top-left corner
+    positions = np.array([[[x / room, y / room] for y, x in corners]], "float32")
+    weights = rng.standard_normal((1, len(corners), SIZE, SIZE, 1)).astype("float32")
+    sprite = tf.Variable(rng.uniform(-1, 1, (1, SPRITE, SPRITE, 1)).astype("float32"))
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_sum(mocogan.PlaceSprite(SIZE)([sprite, positions]) * weights)
+    expected = sum(
+        weights[:, t, y : y + SPRITE, x : x + SPRITE] for t, (y, x) in enumerate(corners)
+    )
+    np.testing.assert_allclose(tape.gradient(loss, sprite).numpy(), expected, atol=1e-5)
+
+
 def test_a_sprite_clip_is_one_image_moved_so_its_ink_is_the_same_in_every_frame():
     """Inside the frame a translation keeps the sprite's total ink; the motion noise only
     moves it, the content code redraws it."""
