@@ -3,9 +3,10 @@
 The families come from the registry (``tfvidgan.models.FAMILIES``, image and video
 kinds), so a family added to it is measured without editing this script; one whose
 file is not there yet is skipped with a note. For each family both sides train the
-*same* networks (built by the family's ``from_config`` on its ``demo`` preset, the
-fit side's weights copied from the plain side's) on the *same* batches, in one
-process, measured in alternating rounds so machine drift hits both alike:
+*same* networks (built by the family's ``from_config`` on its ``demo`` preset, or
+``full`` with ``--preset full``; the fit side's weights copied from the plain side's)
+on the *same* batches, in one process, measured in alternating rounds so machine drift
+hits both alike:
 
 * "plain loop": the pattern of the TensorFlow DCGAN tutorial - one ``@tf.function``
   step with two ``GradientTape``s, float32 - written out below with the loss maths
@@ -197,9 +198,9 @@ def time_fit(model, dataset, n):
     return time.perf_counter() - start
 
 
-def bench(name, steps, rounds, precision):
-    """``(row dict)`` for family ``name``, or raise ``SkipFamily``."""
-    cfg = resolve_data(get_config(name, "demo", precision=precision))
+def bench(name, steps, rounds, precision, preset="demo"):
+    """``(row dict)`` for family ``name`` at ``preset``, or raise ``SkipFamily``."""
+    cfg = resolve_data(get_config(name, preset, precision=precision))
     cfg.num_examples = cfg.batch_size * BATCHES
     plain_model = build_under(cfg, "float32")
     step, reason = plain_step(plain_model, cfg)
@@ -256,6 +257,9 @@ def main():
     )
     parser.add_argument("--steps", type=int, default=30, help="timed steps per round")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--preset", default="demo", choices=("demo", "full"), help="the networks and batch measured"
+    )
     args = parser.parse_args()
     precision = runtime.choose_precision()
     rows, notes = [], []
@@ -266,7 +270,7 @@ def main():
             notes.append(f"{name}: skipped, its file is not there yet ({err})")
             continue
         try:
-            rows.append(bench(name, args.steps, args.rounds, precision))
+            rows.append(bench(name, args.steps, args.rounds, precision, args.preset))
         except SkipFamily as err:
             notes.append(f"{name}: skipped, {err}")
             continue
@@ -275,7 +279,7 @@ def main():
             continue
         print(f"measured {name}", flush=True)
     print(f"\nprecision chosen by tfvidgan.runtime: {precision}; {os.cpu_count()} CPU cores;")
-    print(f"{args.rounds} rounds of {args.steps} steps, median; demo presets\n")
+    print(f"{args.rounds} rounds of {args.steps} steps, median; {args.preset} presets\n")
     print("| family | kind | batch | shape | plain float32 loop | tfvidgan fit | ratio |")
     print("|---|---|---|---|---|---|---|")
     for r in rows:
