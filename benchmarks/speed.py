@@ -277,7 +277,8 @@ def main():
         except Exception as err:  # a family being written right now must not stop the others
             notes.append(f"{name}: FAILED, {type(err).__name__}: {str(err).splitlines()[0]}")
             continue
-        print(f"measured {name}", flush=True)
+        plain, ours = rows[-1]["plain"], rows[-1]["ours"]
+        print(f"measured {name}: {plain:.1f} -> {ours:.1f} per s, {ours / plain:.2f}x", flush=True)
     print(f"\nprecision chosen by tfvidgan.runtime: {precision}; {os.cpu_count()} CPU cores;")
     print(f"{args.rounds} rounds of {args.steps} steps, median; {args.preset} presets\n")
     print("| family | kind | batch | shape | plain float32 loop | tfvidgan fit | ratio |")
