@@ -4,7 +4,7 @@ Mixed precision is the cheapest speed-up a GAN gets on a modern machine:
 
 * CPUs with AMX (recent Xeons) run ``mixed_bfloat16`` about 1.7x faster than
   float32 on a DCGAN step at batch 256, with the same sample quality, 1.45-1.8x
-  on the video families' ``full`` presets and 1.0-1.2x at the small batches of
+  on the video families' ``full`` presets and 0.9-1.2x at the small batches of
   the ``demo`` presets (benchmarks/README.md);
   with AVX512-BF16 but no AMX it was slower than float32, so those train in float32.
 * GPUs of compute capability 7.0 or newer (V100, T4, A100, ...) use
